@@ -1,0 +1,168 @@
+import { redirect, type Handle, type HandleServerError } from '@sveltejs/kit';
+import { sequence } from '@sveltejs/kit/hooks';
+import { apiError, defaultErrorCode } from '$lib/server/api/errors';
+import { appDb } from '$lib/server/app-db';
+import { verifyApiKey } from '$lib/server/auth/api-key';
+import { clearSessionCookie, readSessionCookie, setSessionCookie } from '$lib/server/auth/cookies';
+import { findActiveUser, validateSessionToken } from '$lib/server/auth/session';
+import { isDatabaseUnavailable } from '$lib/server/db';
+import { isApiPath, isPublicPath } from '$lib/server/http/public-paths';
+
+const OUTAGE_MESSAGE =
+	'Hunch cannot reach its database right now. Nothing is lost: it reconnects by itself when the database is back. Try again in a moment.';
+
+function outageResponse(pathname: string): Response {
+	if (isApiPath(pathname) || pathname === '/healthz') {
+		return apiError(503, 'service_unavailable', OUTAGE_MESSAGE, {}, { 'Retry-After': '5' });
+	}
+	const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Hunch is reconnecting</title></head><body style="font-family:system-ui;max-width:36rem;margin:4rem auto;line-height:1.5"><h1>Hunch is reconnecting</h1><p>${OUTAGE_MESSAGE}</p></body></html>`;
+	return new Response(html, {
+		status: 503,
+		headers: { 'Content-Type': 'text/html; charset=utf-8', 'Retry-After': '5' }
+	});
+}
+
+/** A lost database connection becomes a clear 503, whether it surfaced in a hook or in a route. */
+const handleDatabaseOutage: Handle = async ({ event, resolve }) => {
+	let response: Response;
+	try {
+		response = await resolve(event);
+	} catch (err) {
+		if (isDatabaseUnavailable(err)) return outageResponse(event.url.pathname);
+		throw err;
+	}
+	if (event.locals.databaseUnavailable) return outageResponse(event.url.pathname);
+	return response;
+};
+
+/** The API always answers errors as `{"error": {"code", "message", "details"}}`, whatever raised them. */
+const normaliseApiErrors: Handle = async ({ event, resolve }) => {
+	const response = await resolve(event);
+	if (!isApiPath(event.url.pathname) || response.status < 400) return response;
+	let body: unknown = null;
+	if (response.headers.get('content-type')?.includes('application/json')) {
+		body = await response
+			.clone()
+			.json()
+			.catch(() => null);
+		if (body && typeof body === 'object' && 'error' in body) return response;
+	}
+	const fromKit = (body ?? {}) as { message?: string; code?: string; details?: Record<string, unknown> };
+	const headers: Record<string, string> = {};
+	for (const name of ['retry-after', 'allow', 'www-authenticate']) {
+		const value = response.headers.get(name);
+		if (value) headers[name] = value;
+	}
+	const message =
+		fromKit.message ??
+		(response.status === 404
+			? 'Not found'
+			: response.status === 405
+				? 'Method not allowed'
+				: 'Request failed');
+	return apiError(
+		response.status,
+		(fromKit.code as never) ?? defaultErrorCode(response.status),
+		message,
+		fromKit.details ?? {},
+		headers
+	);
+};
+
+const securityHeaders: Handle = async ({ event, resolve }) => {
+	const response = await resolve(event);
+	try {
+		response.headers.set('X-Content-Type-Options', 'nosniff');
+		response.headers.set('Referrer-Policy', 'same-origin');
+		response.headers.set('X-Frame-Options', 'DENY');
+		if (response.headers.get('content-type')?.startsWith('text/html')) {
+			response.headers.set('Cross-Origin-Opener-Policy', 'same-origin');
+		}
+	} catch {
+		// Some responses (redirects from fetch) have immutable headers; they carry no body to protect.
+	}
+	return response;
+};
+
+const authenticate: Handle = async ({ event, resolve }) => {
+	const { url, request, cookies, locals } = event;
+	locals.user = null;
+	locals.session = null;
+	locals.auth = null;
+	locals.apiKeyId = null;
+	const api = isApiPath(url.pathname);
+	const db = appDb();
+
+	if (
+		api &&
+		(url.searchParams.has('api_key') || url.searchParams.has('apiKey') || url.searchParams.has('key'))
+	) {
+		return apiError(
+			400,
+			'bad_request',
+			'API keys are only accepted in the Authorization header ("Authorization: Bearer <key>"), never in the URL.',
+			{ field: 'api_key' }
+		);
+	}
+
+	const authorization = request.headers.get('authorization');
+	if (authorization) {
+		const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+		const verified = match ? await verifyApiKey(db, match[1]) : null;
+		const user = verified ? await findActiveUser(db, verified.userId) : null;
+		if (!verified || !user) {
+			return apiError(
+				401,
+				'unauthorized',
+				'The API key is missing, malformed, revoked or unknown.',
+				{},
+				{
+					'WWW-Authenticate': 'Bearer'
+				}
+			);
+		}
+		locals.user = user;
+		locals.auth = 'api-key';
+		locals.apiKeyId = verified.keyId;
+		return resolve(event);
+	}
+
+	const token = readSessionCookie(cookies, url);
+	if (token) {
+		const result = await validateSessionToken(db, token);
+		if (result) {
+			locals.user = result.user;
+			locals.session = result.session;
+			locals.auth = 'session';
+			if (result.refreshed) setSessionCookie(cookies, url, token, result.session.expiresAt);
+		} else {
+			clearSessionCookie(cookies, url);
+		}
+	}
+
+	if (api && locals.auth === 'session' && !['GET', 'HEAD', 'OPTIONS'].includes(request.method)) {
+		// Cookie-authenticated API writes must come from our own pages: a cross-site page can make the browser
+		// send the cookie with a "simple" request, but cannot forge the Origin header.
+		if (request.headers.get('origin') !== url.origin) {
+			return apiError(403, 'forbidden', 'Cross-site request refused. Use an API key from scripts.');
+		}
+	}
+
+	if (!api && !locals.user && !isPublicPath(url.pathname)) {
+		const next = url.pathname + url.search;
+		redirect(303, `/login?next=${encodeURIComponent(next)}`);
+	}
+	return resolve(event);
+};
+
+export const handle = sequence(handleDatabaseOutage, securityHeaders, normaliseApiErrors, authenticate);
+
+export const handleError: HandleServerError = ({ error, event, status, message }) => {
+	if (isDatabaseUnavailable(error)) {
+		event.locals.databaseUnavailable = true;
+		return { message: OUTAGE_MESSAGE, code: 'service_unavailable' };
+	}
+	if (status >= 500) console.error(`[web] ${event.request.method} ${event.url.pathname}:`, error);
+	// Never leak internals to the client.
+	return { message: status >= 500 ? 'Something went wrong on our side.' : message };
+};

@@ -1,0 +1,42 @@
+import { json } from '@sveltejs/kit';
+
+export type ApiErrorCode =
+	| 'bad_request'
+	| 'validation_failed'
+	| 'unauthorized'
+	| 'forbidden'
+	| 'not_found'
+	| 'conflict'
+	| 'payload_too_large'
+	| 'unsupported_media_type'
+	| 'rate_limited'
+	| 'service_unavailable'
+	| 'internal_error';
+
+/** Every API error has the same shape: `{"error": {"code", "message", "details"}}`. */
+export function apiError(
+	status: number,
+	code: ApiErrorCode,
+	message: string,
+	details: Record<string, unknown> = {},
+	headers: Record<string, string> = {}
+): Response {
+	return json({ error: { code, message, details } }, { status, headers });
+}
+
+const DEFAULT_CODES: Record<number, ApiErrorCode> = {
+	400: 'bad_request',
+	401: 'unauthorized',
+	403: 'forbidden',
+	404: 'not_found',
+	405: 'bad_request',
+	409: 'conflict',
+	413: 'payload_too_large',
+	415: 'unsupported_media_type',
+	429: 'rate_limited',
+	503: 'service_unavailable'
+};
+
+export function defaultErrorCode(status: number): ApiErrorCode {
+	return DEFAULT_CODES[status] ?? 'internal_error';
+}

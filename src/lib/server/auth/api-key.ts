@@ -1,0 +1,100 @@
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import type { Database } from '../db';
+import { apiKeys } from '../db/schema';
+import { digestsEqual, hashToken, randomToken } from './tokens';
+
+/** `hk_` + 8-character lookup prefix + `_` + 32-character secret (160 random bits). */
+const KEY_PATTERN = /^hk_([a-z2-7]{8})_([a-z2-7]{32})$/;
+export const MAX_KEY_NAME_LENGTH = 100;
+
+export interface ApiKeySummary {
+	id: string;
+	name: string;
+	prefix: string;
+	createdAt: Date;
+	lastUsedAt: Date | null;
+	revokedAt: Date | null;
+}
+
+export interface CreatedApiKey extends ApiKeySummary {
+	/** The whole key. Shown to the user once; only its hash is stored. */
+	key: string;
+}
+
+export function validateKeyName(raw: unknown): { name: string } | { error: string } {
+	const name = typeof raw === 'string' ? raw.trim() : '';
+	if (!name) return { error: 'Give the key a name, such as "CRM integration".' };
+	if (name.length > MAX_KEY_NAME_LENGTH) return { error: `Use at most ${MAX_KEY_NAME_LENGTH} characters.` };
+	return { name };
+}
+
+export async function createApiKey(db: Database, userId: string, name: string): Promise<CreatedApiKey> {
+	const prefix = randomToken(5); // 8 base32 chars
+	const key = `hk_${prefix}_${randomToken(20)}`;
+	const [row] = await db
+		.insert(apiKeys)
+		.values({ userId, name, prefix, secretHash: hashToken(key) })
+		.returning();
+	return { ...summarise(row), key };
+}
+
+export async function listApiKeys(db: Database, userId: string): Promise<ApiKeySummary[]> {
+	const rows = await db
+		.select()
+		.from(apiKeys)
+		.where(eq(apiKeys.userId, userId))
+		.orderBy(desc(apiKeys.createdAt));
+	return rows.map(summarise);
+}
+
+/** Revokes one of the user's keys. False when no active key with that id belongs to the user. */
+export async function revokeApiKey(db: Database, userId: string, keyId: string): Promise<boolean> {
+	if (!/^[0-9a-f-]{36}$/i.test(keyId)) return false;
+	const revoked = await db
+		.update(apiKeys)
+		.set({ revokedAt: new Date() })
+		.where(and(eq(apiKeys.id, keyId), eq(apiKeys.userId, userId), isNull(apiKeys.revokedAt)))
+		.returning({ id: apiKeys.id });
+	return revoked.length > 0;
+}
+
+export interface VerifiedApiKey {
+	keyId: string;
+	userId: string;
+}
+
+/**
+ * Checks a presented key. The prefix finds the row; the stored hash is compared in constant time. Revocation is
+ * read from the database on every request, so a revoked key stops working at once on every web process.
+ */
+export async function verifyApiKey(db: Database, presented: string): Promise<VerifiedApiKey | null> {
+	const match = KEY_PATTERN.exec(presented);
+	if (!match) return null;
+	const [row] = await db
+		.select({ id: apiKeys.id, userId: apiKeys.userId, secretHash: apiKeys.secretHash })
+		.from(apiKeys)
+		.where(and(eq(apiKeys.prefix, match[1]), isNull(apiKeys.revokedAt)));
+	if (!row || !digestsEqual(row.secretHash, hashToken(presented))) return null;
+	// Record use at most once a minute per key, so busy keys do not write on every request.
+	await db
+		.update(apiKeys)
+		.set({ lastUsedAt: new Date() })
+		.where(
+			and(
+				eq(apiKeys.id, row.id),
+				sql`(${apiKeys.lastUsedAt} IS NULL OR ${apiKeys.lastUsedAt} < now() - interval '1 minute')`
+			)
+		);
+	return { keyId: row.id, userId: row.userId };
+}
+
+function summarise(row: typeof apiKeys.$inferSelect): ApiKeySummary {
+	return {
+		id: row.id,
+		name: row.name,
+		prefix: row.prefix,
+		createdAt: row.createdAt,
+		lastUsedAt: row.lastUsedAt,
+		revokedAt: row.revokedAt
+	};
+}

@@ -1,0 +1,22 @@
+import { sha256 } from '@oslojs/crypto/sha2';
+import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
+import { timingSafeEqual } from 'node:crypto';
+
+/** A random token with `bytes` bytes of entropy (default 20 = 160 bits), base32 without padding. */
+export function randomToken(bytes = 20): string {
+	const buf = new Uint8Array(bytes);
+	crypto.getRandomValues(buf);
+	return encodeBase32LowerCaseNoPadding(buf);
+}
+
+/** SHA-256 of a token, hex. What the database stores instead of the token itself. */
+export function hashToken(token: string): string {
+	return encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
+}
+
+/** Constant-time equality of two hex digests. */
+export function digestsEqual(a: string, b: string): boolean {
+	const left = Buffer.from(a, 'utf8');
+	const right = Buffer.from(b, 'utf8');
+	return left.length === right.length && timingSafeEqual(left, right);
+}
