@@ -57,13 +57,28 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 }
 
 function spawnChild(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-	const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
+	// The IPC channel lets a child notice that this supervisor died (see scripts/serve-web.js, workers/worker.ts).
+	const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 	children.add(child);
 	child.once('exit', (code, signal) => {
 		children.delete(child);
 		if (shuttingDown) say(`${name} stopped (${signal ?? `code ${code}`})`);
 	});
 	return child;
+}
+
+/** Waits until the web server answers, so "running" is only said once it is true. */
+async function waitUntilServing(url: string, timeoutMs = 60_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (Date.now() < deadline && !shuttingDown) {
+		try {
+			await fetch(url, { signal: AbortSignal.timeout(2_000) });
+			return;
+		} catch {
+			await new Promise((r) => setTimeout(r, 200));
+		}
+	}
+	if (!shuttingDown) throw new Error(`the web server did not answer on ${url} within ${timeoutMs / 1000}s`);
 }
 
 async function main() {
@@ -75,7 +90,7 @@ async function main() {
 			fail((err as Error).message);
 		}
 		say(`starting the embedded PostgreSQL (data in ${dataDir})`);
-		embedded = await startEmbeddedPostgres({ dataDir }).catch((err: Error) => {
+		embedded = await startEmbeddedPostgres({ dataDir, notice: say }).catch((err: Error) => {
 			releaseLock?.();
 			return fail(err.message);
 		});
@@ -110,7 +125,7 @@ async function main() {
 		// adapter-node assumes https when it cannot tell; on a laptop the app is served over plain http.
 		ORIGIN: process.env.ORIGIN ?? `http://localhost:${port}`
 	};
-	const web = spawnChild('web', process.execPath, [path.join(root, 'build', 'index.js')], env);
+	const web = spawnChild('web', process.execPath, [path.join(root, 'scripts', 'serve-web.js')], env);
 	web.once('exit', (code, signal) => {
 		if (shuttingDown) return;
 		console.error(
@@ -119,9 +134,13 @@ async function main() {
 		void shutdown(1);
 	});
 
-	const tsx = path.join(root, 'node_modules/tsx/dist/cli.mjs');
 	const startWorkerProcess = (restarts: number) => {
-		const worker = spawnChild('worker', process.execPath, [tsx, path.join(root, 'workers/worker.ts')], env);
+		const worker = spawnChild(
+			'worker',
+			process.execPath,
+			['--import', 'tsx', path.join(root, 'workers/worker.ts')],
+			env
+		);
 		const startedAt = Date.now();
 		worker.once('exit', (code, signal) => {
 			if (shuttingDown) return;
@@ -135,6 +154,7 @@ async function main() {
 		});
 	};
 	startWorkerProcess(0);
+	await waitUntilServing(`http://127.0.0.1:${port}/healthz`);
 	say(`Hunch is running at http://localhost:${port} (Ctrl-C to stop)`);
 }
 

@@ -24,7 +24,12 @@ describe('worker', () => {
 		const online = await onlineWorkers(t.db);
 		expect(online.map((w) => w.id)).toContain(worker.id);
 		const health = await checkHealth(t.db);
-		expect(health).toMatchObject({ status: 'ok', database: { ok: true }, queue: { ok: true }, workers: { online: 1 } });
+		expect(health).toMatchObject({
+			status: 'ok',
+			database: { ok: true },
+			queue: { ok: true },
+			workers: { online: 1 }
+		});
 	});
 
 	it('runs a maintenance job from the queue and removes expired sessions', async () => {

@@ -15,14 +15,19 @@ const worker = await startWorker({ databaseUrl }).catch((err: Error) => {
 	process.exit(1);
 });
 
-let signalled = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-	process.on(signal, () => {
-		if (signalled) return;
-		signalled = true;
-		worker.stop().then(
-			() => process.exit(0),
-			() => process.exit(1)
-		);
-	});
+let stopping = false;
+function stop() {
+	if (stopping) return;
+	stopping = true;
+	worker.stop().then(
+		() => process.exit(0),
+		() => process.exit(1)
+	);
+}
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
+// Started by `npm start`: stop when the supervisor goes away, even if it was killed outright.
+if (process.channel) {
+	process.channel.unref();
+	process.on('disconnect', stop);
 }

@@ -19,7 +19,10 @@ describe('sign up', () => {
 	it('creates an account with an argon2id hash, never the password', async () => {
 		const result = await signUp(t.db, { email: ' New.User@Example.com ', password, ip: '10.0.0.1' });
 		expect(result.ok).toBe(true);
-		const [row] = await t.db.select().from(users).where(sql`email = 'new.user@example.com'`);
+		const [row] = await t.db
+			.select()
+			.from(users)
+			.where(sql`email = 'new.user@example.com'`);
 		expect(row.passwordHash).toMatch(/^\$argon2id\$/);
 		expect(JSON.stringify(row)).not.toContain(password);
 	});
@@ -27,7 +30,11 @@ describe('sign up', () => {
 	it('refuses a duplicate email, in any case', async () => {
 		await signUp(t.db, { email: 'dup@example.com', password, ip: '10.0.0.2' });
 		const again = await signUp(t.db, { email: 'DUP@example.com', password, ip: '10.0.0.2' });
-		expect(again).toMatchObject({ ok: false, status: 400, errors: { email: expect.stringMatching(/already exists/) } });
+		expect(again).toMatchObject({
+			ok: false,
+			status: 400,
+			errors: { email: expect.stringMatching(/already exists/) }
+		});
 	});
 
 	it('names the field for a malformed email and a short password, and saves nothing', async () => {
@@ -37,7 +44,9 @@ describe('sign up', () => {
 			status: 400,
 			errors: { email: expect.stringMatching(/valid email/), password: expect.stringMatching(/at least 8/) }
 		});
-		const count = await t.db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM users WHERE email = 'not-an-email'`);
+		const count = await t.db.execute<{ n: number }>(
+			sql`SELECT count(*)::int AS n FROM users WHERE email = 'not-an-email'`
+		);
 		expect(count.rows[0].n).toBe(0);
 	});
 });
@@ -54,7 +63,11 @@ describe('log in', () => {
 
 	it('gives the same answer for a wrong password and an unknown email', async () => {
 		const wrong = await logIn(t.db, { email: 'ana@example.com', password: 'nope nope nope', ip: '10.1.0.2' });
-		const unknown = await logIn(t.db, { email: 'nobody@example.com', password: 'nope nope nope', ip: '10.1.0.2' });
+		const unknown = await logIn(t.db, {
+			email: 'nobody@example.com',
+			password: 'nope nope nope',
+			ip: '10.1.0.2'
+		});
 		expect(wrong).toEqual(unknown);
 		expect(wrong).toMatchObject({ ok: false, status: 400, errors: { form: 'Incorrect email or password.' } });
 	});
@@ -66,7 +79,11 @@ describe('log in', () => {
 			expect(r.ok).toBe(false);
 		}
 		const blocked = await logIn(t.db, { email: 'ben@example.com', password, ip: '10.2.0.9' });
-		expect(blocked).toMatchObject({ ok: false, status: 429, errors: { form: expect.stringMatching(/Try again in/) } });
+		expect(blocked).toMatchObject({
+			ok: false,
+			status: 429,
+			errors: { form: expect.stringMatching(/Try again in/) }
+		});
 		// The owner on another address is not locked out by someone else's guessing.
 		const owner = await logIn(t.db, { email: 'ben@example.com', password, ip: '10.2.0.10' });
 		expect(owner.ok).toBe(true);

@@ -57,7 +57,7 @@ describe('API keys', () => {
 		expect(await revokeApiKey(t.db, alice, created.id)).toBe(false); // already revoked
 	});
 
-	it("cannot be listed or revoked by another user", async () => {
+	it('cannot be listed or revoked by another user', async () => {
 		const created = await createApiKey(t.db, alice, 'Private');
 		expect((await listApiKeys(t.db, bob)).map((k) => k.id)).not.toContain(created.id);
 		expect(await revokeApiKey(t.db, bob, created.id)).toBe(false);

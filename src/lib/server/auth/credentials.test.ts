@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { hashPassword, normaliseEmail, validateEmail, validateNewPassword, verifyPassword } from './credentials';
+import {
+	hashPassword,
+	normaliseEmail,
+	validateEmail,
+	validateNewPassword,
+	verifyPassword
+} from './credentials';
 import { isCommonPassword } from './common-passwords';
 
 describe('email', () => {

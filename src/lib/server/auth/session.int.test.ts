@@ -43,7 +43,9 @@ describe('sessions', () => {
 		await createSession(t.db, token, userId);
 		expect(await validateSessionToken(t.db, token)).toMatchObject({ user: { id: userId }, refreshed: false });
 		expect(await validateSessionToken(t.db, generateSessionToken())).toBeNull();
-		expect(await validateSessionToken(t.db, token.slice(0, -1) + (token.endsWith('a') ? 'b' : 'a'))).toBeNull();
+		expect(
+			await validateSessionToken(t.db, token.slice(0, -1) + (token.endsWith('a') ? 'b' : 'a'))
+		).toBeNull();
 		expect(await validateSessionToken(t.db, "' OR 1=1 --")).toBeNull();
 	});
 
@@ -61,7 +63,9 @@ describe('sessions', () => {
 		const start = new Date();
 		const token = generateSessionToken();
 		await createSession(t.db, token, userId, start);
-		expect(await validateSessionToken(t.db, token, new Date(start.getTime() + SESSION_IDLE_MS + 1000))).toBeNull();
+		expect(
+			await validateSessionToken(t.db, token, new Date(start.getTime() + SESSION_IDLE_MS + 1000))
+		).toBeNull();
 		// and the row is gone
 		expect(await validateSessionToken(t.db, token, start)).toBeNull();
 	});
@@ -73,7 +77,9 @@ describe('sessions', () => {
 		for (let day = 20; day < 90; day += 20) {
 			expect(await validateSessionToken(t.db, token, new Date(start.getTime() + day * DAY))).not.toBeNull();
 		}
-		expect(await validateSessionToken(t.db, token, new Date(start.getTime() + SESSION_ABSOLUTE_MS + 1))).toBeNull();
+		expect(
+			await validateSessionToken(t.db, token, new Date(start.getTime() + SESSION_ABSOLUTE_MS + 1))
+		).toBeNull();
 	});
 
 	it('end on logout, and all of them for a user', async () => {
@@ -100,7 +106,10 @@ describe('sessions', () => {
 		const old = new Date(Date.now() - 40 * DAY);
 		await createSession(t.db, generateSessionToken(), userId, old);
 		expect(await deleteExpiredSessions(t.db)).toBeGreaterThanOrEqual(1);
-		const left = await t.db.select().from(sessions).where(sql`expires_at < now()`);
+		const left = await t.db
+			.select()
+			.from(sessions)
+			.where(sql`expires_at < now()`);
 		expect(left).toHaveLength(0);
 	});
 });

