@@ -25,11 +25,14 @@ function startsWith(bytes: Uint8Array, prefix: number[]): boolean {
  * table. Refuses binaries with a message saying what the file looks like.
  */
 export function sniffFileKind(head: Uint8Array, fileName = 'the file'): FileKind {
-	if (head.length === 0) throw new IngestError('empty_file', `${fileName} is empty (0 bytes).`, { file: fileName });
+	if (head.length === 0)
+		throw new IngestError('empty_file', `${fileName} is empty (0 bytes).`, { file: fileName });
 	if (startsWith(head, [0x50, 0x4b, 0x03, 0x04])) return 'zip';
 	for (const { bytes, what } of MAGIC) {
 		if (startsWith(head, bytes)) {
-			throw new IngestError('not_text', `${fileName} looks like ${what}, not a CSV or Excel file.`, { file: fileName });
+			throw new IngestError('not_text', `${fileName} looks like ${what}, not a CSV or Excel file.`, {
+				file: fileName
+			});
 		}
 	}
 	const encoding = detectBom(head)?.encoding;
@@ -39,16 +42,24 @@ export function sniffFileKind(head: Uint8Array, fileName = 'the file'): FileKind
 	const sample = head.subarray(0, 64 * 1024);
 	for (const byte of sample) {
 		if (byte === 0) {
-			throw new IngestError('not_text', `${fileName} contains NUL bytes: it is a binary file, not a CSV file.`, {
-				file: fileName
-			});
+			throw new IngestError(
+				'not_text',
+				`${fileName} contains NUL bytes: it is a binary file, not a CSV file.`,
+				{
+					file: fileName
+				}
+			);
 		}
 		if (byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d && byte !== 0x0c) controls++;
 	}
 	if (controls > sample.length * 0.01 + 2) {
-		throw new IngestError('not_text', `${fileName} is not a text file (it has many control bytes); expected CSV or Excel.`, {
-			file: fileName
-		});
+		throw new IngestError(
+			'not_text',
+			`${fileName} is not a text file (it has many control bytes); expected CSV or Excel.`,
+			{
+				file: fileName
+			}
+		);
 	}
 	return 'text';
 }

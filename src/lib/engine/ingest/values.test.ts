@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { booleanPairFor, dateFromParts, isMissingToken, parseDateParts, parseFormattedNumber } from './values';
+import {
+	booleanPairFor,
+	dateFromParts,
+	isMissingToken,
+	parseDateParts,
+	parseFormattedNumber
+} from './values';
 
 describe('missing markers', () => {
 	it.each(['', '  ', 'NA', 'N/A', 'NULL', 'null', 'NaN', '-', '?', '#N/A', 'None'])('%j is missing', (s) => {
@@ -29,9 +35,12 @@ describe('formatted numbers', () => {
 		expect(parseFormattedNumber(text, decimal)?.value).toBe(value);
 	});
 
-	it.each(['00123', '12-34', '1,23,4', 'abc', '1.2.3', '$', '%', '1,234.5.6', '--5', '0x1F'])('%j is not a number', (s) => {
-		expect(parseFormattedNumber(s, '.')).toBeNull();
-	});
+	it.each(['00123', '12-34', '1,23,4', 'abc', '1.2.3', '$', '%', '1,234.5.6', '--5', '0x1F'])(
+		'%j is not a number',
+		(s) => {
+			expect(parseFormattedNumber(s, '.')).toBeNull();
+		}
+	);
 
 	it('records units and grouping', () => {
 		expect(parseFormattedNumber('12%', '.')).toEqual({ value: 12, unit: 'percent', grouped: false });
@@ -58,8 +67,12 @@ describe('dates', () => {
 	it('reads ISO dates and times, with zones', () => {
 		expect(dateFromParts(parseDateParts('2024-02-29')!, 'ymd')).toBe(utc('2024-02-29T00:00:00Z'));
 		expect(dateFromParts(parseDateParts('2024-01-02T03:04:05Z')!, 'ymd')).toBe(utc('2024-01-02T03:04:05Z'));
-		expect(dateFromParts(parseDateParts('2024-01-02 03:04:05+02:00')!, 'ymd')).toBe(utc('2024-01-02T01:04:05Z'));
-		expect(dateFromParts(parseDateParts('2024-01-02T03:04:05.123Z')!, 'ymd')).toBe(utc('2024-01-02T03:04:05.123Z'));
+		expect(dateFromParts(parseDateParts('2024-01-02 03:04:05+02:00')!, 'ymd')).toBe(
+			utc('2024-01-02T01:04:05Z')
+		);
+		expect(dateFromParts(parseDateParts('2024-01-02T03:04:05.123Z')!, 'ymd')).toBe(
+			utc('2024-01-02T03:04:05.123Z')
+		);
 	});
 
 	it('reads slashed dates in the order the column decides', () => {

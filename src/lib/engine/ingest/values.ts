@@ -1,6 +1,19 @@
 /** How a single cell's text is read: missing markers, numbers as people write them, dates, yes/no. */
 
-const MISSING_TOKENS = new Set(['', 'na', 'n/a', 'null', 'nan', '-', '?', '#n/a', 'none', '#null!', '#value!', '#div/0!']);
+const MISSING_TOKENS = new Set([
+	'',
+	'na',
+	'n/a',
+	'null',
+	'nan',
+	'-',
+	'?',
+	'#n/a',
+	'none',
+	'#null!',
+	'#value!',
+	'#div/0!'
+]);
 
 export function isMissingToken(raw: string): boolean {
 	const s = raw.trim();
@@ -59,8 +72,11 @@ export function parseFormattedNumber(raw: string, decimal: DecimalMark): ParsedN
 	}
 	const group = decimal === '.' ? ',' : '.';
 	const groupedPattern =
-		decimal === '.' ? /^(?:0|[1-9]\d{0,2}(?:,\d{3})+)(?:\.\d+)?$/ : /^(?:0|[1-9]\d{0,2}(?:\.\d{3})+)(?:,\d+)?$/;
-	const ungroupedPattern = decimal === '.' ? /^(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/ : /^(?:0|[1-9]\d*)(?:,\d+)?$/;
+		decimal === '.'
+			? /^(?:0|[1-9]\d{0,2}(?:,\d{3})+)(?:\.\d+)?$/
+			: /^(?:0|[1-9]\d{0,2}(?:\.\d{3})+)(?:,\d+)?$/;
+	const ungroupedPattern =
+		decimal === '.' ? /^(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/ : /^(?:0|[1-9]\d*)(?:,\d+)?$/;
 	let grouped = false;
 	if (groupedPattern.test(s)) {
 		grouped = true;
@@ -109,8 +125,10 @@ export interface DateParts {
 	offsetMinutes?: number;
 }
 
-const ISO = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?\s*(Z|[+-]\d{2}:?\d{2})?)?$/;
-const SLASHED = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$/;
+const ISO =
+	/^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?\s*(Z|[+-]\d{2}:?\d{2})?)?$/;
+const SLASHED =
+	/^(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$/;
 const YMD_SLASHED = /^(\d{4})\/(\d{1,2})\/(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
 
 /** Splits a date-looking text into parts; the column later decides day/month order for slashed dates. */
@@ -166,7 +184,8 @@ export function dateFromParts(p: DateParts, order: DateOrder): number {
 	if (p.order === 'ymd' || order === 'ymd') [month, day] = [p.a, p.b];
 	else if (order === 'mdy') [month, day] = [p.a, p.b];
 	else [day, month] = [p.a, p.b];
-	if (month < 1 || month > 12 || day < 1 || day > 31 || p.hours > 23 || p.minutes > 59 || p.seconds > 60) return NaN;
+	if (month < 1 || month > 12 || day < 1 || day > 31 || p.hours > 23 || p.minutes > 59 || p.seconds > 60)
+		return NaN;
 	const ms = Date.UTC(p.year, month - 1, day, p.hours, p.minutes, p.seconds, p.millis);
 	if (new Date(ms).getUTCDate() !== day) return NaN; // 31 February and friends
 	return ms - (p.offsetMinutes ?? 0) * 60_000;

@@ -1,0 +1,295 @@
+import { Readable } from 'node:stream';
+import Papa from 'papaparse';
+import type { ColumnType } from '../frame/types';
+import { ColumnBuilder } from './column-builder';
+import { IngestError } from './errors';
+import { detectEncoding, sniffFileKind } from './sniff';
+import {
+	DEFAULT_LIMITS,
+	chooseDecimalMark,
+	finishTable,
+	firstRowLooksLikeData,
+	normaliseHeaders,
+	type ReadLimits,
+	type ReadNotice,
+	type ReadResult
+} from './table';
+
+export interface CsvOptions {
+	fileName?: string;
+	/** Force a delimiter instead of guessing among `,` `;` tab `|`. */
+	delimiter?: string;
+	limits?: ReadLimits;
+	/** Column types the user chose; the others are inferred. */
+	overrides?: ReadonlyMap<string, ColumnType>;
+}
+
+const HEAD_BYTES = 64 * 1024;
+/**
+ * Papaparse re-reads an unfinished row from its start on every chunk, so one endless row (a missing closing
+ * quote, a 100 MB cell) would cost quadratic time. Rows are cut off at this length before that can happen.
+ */
+const MAX_ROW_CHARS = 16 * 1024 * 1024;
+
+/** Tracks, across chunks, how long the current row is, honouring quotes (a quoted newline does not end a row). */
+class RowLengthGuard {
+	private inQuotes = false;
+	private run = 0;
+
+	/** Returns false once the current row is longer than `max`. */
+	scan(text: string, max: number): boolean {
+		let i = 0;
+		const n = text.length;
+		while (i < n) {
+			if (this.inQuotes) {
+				const q = text.indexOf('"', i);
+				if (q < 0) {
+					this.run += n - i;
+					break;
+				}
+				this.run += q - i + 1;
+				i = q + 1;
+				this.inQuotes = false;
+			} else {
+				const q = text.indexOf('"', i);
+				const nl = text.indexOf('\n', i);
+				const cr = text.indexOf('\r', i);
+				const end = nl < 0 ? cr : cr < 0 ? nl : Math.min(nl, cr);
+				if (end >= 0 && (q < 0 || end < q)) {
+					this.run = 0;
+					i = end + 1;
+				} else if (q >= 0) {
+					this.run += q - i + 1;
+					i = q + 1;
+					this.inQuotes = true;
+				} else {
+					this.run += n - i;
+					break;
+				}
+			}
+			if (this.run > max) return false;
+		}
+		return this.run <= max;
+	}
+}
+const MAX_LISTED_ROWS = 20;
+
+async function readHead(iterator: AsyncIterator<Uint8Array>): Promise<{ head: Uint8Array; done: boolean }> {
+	const parts: Uint8Array[] = [];
+	let size = 0;
+	while (size < HEAD_BYTES) {
+		const next = await iterator.next();
+		if (next.done) return { head: concat(parts, size), done: true };
+		parts.push(next.value);
+		size += next.value.length;
+	}
+	return { head: concat(parts, size), done: false };
+}
+
+function concat(parts: Uint8Array[], size: number): Uint8Array {
+	if (parts.length === 1) return parts[0];
+	const out = new Uint8Array(size);
+	let offset = 0;
+	for (const p of parts) {
+		out.set(p, offset);
+		offset += p.length;
+	}
+	return out;
+}
+
+/**
+ * Reads a delimited text file as it streams in (never holding the whole text), into typed columns. Handles
+ * BOMs, UTF-16, Windows-1252, quoted fields with delimiters and newlines, CRLF/LF, and ragged rows (short rows
+ * are padded with missing values and reported; rows with extra values are refused). Rows in messages are
+ * numbered as a spreadsheet shows them: the header is row 1.
+ */
+export async function readCsv(
+	source: AsyncIterable<Uint8Array>,
+	options: CsvOptions = {}
+): Promise<ReadResult> {
+	const fileName = options.fileName ?? 'The file';
+	const limits = options.limits ?? DEFAULT_LIMITS;
+	const iterator = source[Symbol.asyncIterator]();
+	const { head, done } = await readHead(iterator);
+	const kind = sniffFileKind(head, fileName);
+	if (kind === 'zip') {
+		throw new IngestError(
+			'not_text',
+			`${fileName} is a zip archive (perhaps an Excel file), not a CSV file.`,
+			{
+				file: fileName
+			}
+		);
+	}
+	const { encoding, bomLength } = detectEncoding(head);
+	const notices: ReadNotice[] = [];
+	if (encoding === 'windows-1252') {
+		notices.push({
+			code: 'encoding',
+			message:
+				'The file is not UTF-8; Hunch read it as Windows-1252 (Western European), as Excel on Windows saves it.'
+		});
+	}
+
+	let rowsSeen = 0; // file rows handed to us so far, header included
+	const guard = new RowLengthGuard();
+	const checkRow = (text: string) => {
+		if (!guard.scan(text, MAX_ROW_CHARS)) {
+			throw new IngestError(
+				'cell_too_large',
+				`${fileName} has a row longer than ${MAX_ROW_CHARS / 1024 / 1024} MB after row ${rowsSeen + 1}: a closing quote is probably missing, or a cell is far too large.`,
+				{ file: fileName, row: rowsSeen + 1 }
+			);
+		}
+		return text;
+	};
+	async function* decoded(): AsyncGenerator<string> {
+		const decoder = new TextDecoder(encoding, { fatal: true, ignoreBOM: true });
+		const fail = () =>
+			new IngestError(
+				'bad_encoding',
+				`${fileName} is not valid ${encoding.toUpperCase()} text near row ${rowsSeen + 1}. Save it as "CSV UTF-8" and upload it again.`,
+				{ file: fileName, row: rowsSeen + 1 }
+			);
+		try {
+			yield checkRow(decoder.decode(head.subarray(bomLength), { stream: true }));
+			if (!done) {
+				for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+					yield checkRow(decoder.decode(next.value, { stream: true }));
+				}
+			}
+			yield checkRow(decoder.decode());
+		} catch (err) {
+			if (err instanceof TypeError) throw fail();
+			throw err;
+		}
+	}
+
+	let builders: ColumnBuilder[] = [];
+	let columnCount = 0;
+	const shortRows: number[] = [];
+	let shortRowCount = 0;
+	let trailingFieldRows = 0;
+	let delimiter: string | undefined;
+	let failure: unknown;
+
+	let blankLeadingRows = 0;
+	const consumeRow = (row: string[], fileRow: number) => {
+		if (columnCount === 0) {
+			if (row.every((cell) => cell.trim() === '')) {
+				blankLeadingRows++; // whitespace-only lines before the header
+				return;
+			}
+			if (row.length > limits.maxColumns) {
+				throw new IngestError(
+					'too_many_columns',
+					`${fileName} has ${row.length.toLocaleString('en')} columns; Hunch handles up to ${limits.maxColumns.toLocaleString('en')}. Remove columns you do not need and upload it again.`,
+					{ file: fileName, row: 1 }
+				);
+			}
+			const headerless = firstRowLooksLikeData(row);
+			const names = normaliseHeaders(headerless ? row.map(() => '') : row, headerless ? [] : notices);
+			if (headerless) {
+				notices.push({
+					code: 'no_header',
+					message:
+						'The first row holds numbers, not column names, so Hunch treated it as data and named the columns column_1, column_2, …'
+				});
+			}
+			columnCount = names.length;
+			builders = names.map((name) => new ColumnBuilder(name));
+			if (!headerless) return;
+		}
+		if (row.length > columnCount) {
+			const extra = row.slice(columnCount);
+			if (extra.some((cell) => cell.trim() !== '')) {
+				throw new IngestError(
+					'too_many_fields',
+					`Row ${fileRow} of ${fileName} has ${row.length} values but the header names ${columnCount} columns. Check for an unquoted delimiter in that row.`,
+					{ file: fileName, row: fileRow }
+				);
+			}
+			trailingFieldRows++;
+		} else if (row.length < columnCount) {
+			shortRowCount++;
+			if (shortRows.length < MAX_LISTED_ROWS) shortRows.push(fileRow);
+		}
+		for (let c = 0; c < columnCount; c++) {
+			const cell = row[c];
+			if (cell !== undefined && cell.length > limits.maxCellChars) {
+				throw new IngestError(
+					'cell_too_large',
+					`Row ${fileRow}, column "${builders[c].name}" of ${fileName} holds ${(cell.length / 1024).toFixed(0)} KB of text; Hunch accepts at most ${limits.maxCellChars / 1024} KB in one cell.`,
+					{ file: fileName, row: fileRow, column: builders[c].name }
+				);
+			}
+			builders[c].push(cell);
+		}
+	};
+
+	await new Promise<void>((resolve, reject) => {
+		const input = Readable.from(decoded(), { objectMode: false, encoding: 'utf8' });
+		input.on('error', (err) => {
+			failure ??= err;
+		});
+		Papa.parse<string[]>(input as unknown as File, {
+			delimiter: options.delimiter ?? '',
+			delimitersToGuess: [',', ';', '\t', '|'],
+			skipEmptyLines: true,
+			chunk(results, parser) {
+				if (failure) return;
+				try {
+					delimiter ??= results.meta.delimiter;
+					const quoteError = results.errors.find((e) => e.type === 'Quotes');
+					for (let i = 0; i < results.data.length; i++) {
+						if (quoteError && quoteError.row === i) break;
+						consumeRow(results.data[i], rowsSeen + i + 1);
+					}
+					if (quoteError) {
+						const fileRow = rowsSeen + (quoteError.row ?? 0) + 1;
+						throw new IngestError(
+							quoteError.code === 'MissingQuotes' ? 'unclosed_quote' : 'invalid_quote',
+							quoteError.code === 'MissingQuotes'
+								? `${fileName} has a quoted value starting in row ${fileRow} that is never closed: a " is missing.`
+								: `Row ${fileRow} of ${fileName} has a stray " after a quoted value. Quotes inside a quoted value must be doubled ("").`,
+							{ file: fileName, row: fileRow }
+						);
+					}
+					rowsSeen += results.data.length;
+				} catch (err) {
+					failure = err;
+					parser.abort();
+				}
+			},
+			complete: () => (failure ? reject(failure) : resolve()),
+			error: (err: Error) => reject(failure ?? err)
+		});
+	});
+
+	if (columnCount === 0) {
+		throw new IngestError('empty_file', `${fileName} has no rows: it is empty or holds only blank lines.`, {
+			file: fileName
+		});
+	}
+	if (builders[0].rowCount === 0) {
+		throw new IngestError('no_data_rows', `${fileName} has a header row but no data rows below it.`, {
+			file: fileName
+		});
+	}
+	if (shortRowCount) {
+		notices.push({
+			code: 'short_rows',
+			message: `${shortRowCount.toLocaleString('en')} row${shortRowCount === 1 ? ' has' : 's have'} fewer values than there are columns (row${shortRowCount === 1 ? '' : 's'} ${shortRows.join(', ')}${shortRowCount > shortRows.length ? ', …' : ''}); the missing values were left empty.`,
+			rows: shortRows
+		});
+	}
+	if (trailingFieldRows) {
+		notices.push({
+			code: 'trailing_fields',
+			message: `${trailingFieldRows.toLocaleString('en')} row(s) end with extra empty values (a trailing delimiter); Hunch ignored them.`
+		});
+	}
+	const decimal = chooseDecimalMark(builders, delimiter);
+	const { frame, notes } = finishTable(builders, decimal, options.overrides);
+	return { frame, notes, notices, source: { format: 'csv', encoding, delimiter, decimal } };
+}

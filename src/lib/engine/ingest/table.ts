@@ -1,0 +1,109 @@
+import type { ColumnType, DataFrame } from '../frame/types';
+import { ColumnBuilder, type ColumnNotes } from './column-builder';
+import type { DecimalMark } from './values';
+
+/** Something the reader fixed or noticed in the file, worded for the user. */
+export interface ReadNotice {
+	code:
+		| 'renamed_columns'
+		| 'short_rows'
+		| 'no_header'
+		| 'encoding'
+		| 'ambiguous_delimiter'
+		| 'trailing_fields';
+	message: string;
+	rows?: number[];
+	columns?: string[];
+}
+
+export interface ReadResult {
+	frame: DataFrame;
+	/** Per column (same order as frame.columns): what inference noticed. */
+	notes: ColumnNotes[];
+	notices: ReadNotice[];
+	source: {
+		format: 'csv' | 'xlsx';
+		encoding?: string;
+		delimiter?: string;
+		sheet?: string;
+		decimal: DecimalMark;
+	};
+}
+
+export interface ReadLimits {
+	maxColumns: number;
+	maxCellChars: number;
+}
+
+export const DEFAULT_LIMITS: ReadLimits = { maxColumns: 2_000, maxCellChars: 256 * 1024 };
+
+/** Makes header names usable: blanks get a name, duplicates get a suffix, and the user is told. */
+export function normaliseHeaders(raw: string[], notices: ReadNotice[]): string[] {
+	const used = new Set<string>();
+	const renamed: string[] = [];
+	const names = raw.map((value, index) => {
+		const trimmed = value.trim();
+		let name = trimmed || `column_${index + 1}`;
+		if (used.has(name)) {
+			let k = 2;
+			while (used.has(`${name}_${k}`)) k++;
+			name = `${name}_${k}`;
+		}
+		if (name !== trimmed)
+			renamed.push(trimmed ? `"${trimmed}" → "${name}"` : `column ${index + 1} (no name) → "${name}"`);
+		used.add(name);
+		return name;
+	});
+	if (renamed.length) {
+		notices.push({
+			code: 'renamed_columns',
+			message: `Some column names were empty or repeated, so Hunch renamed them: ${renamed.slice(0, 8).join(', ')}${renamed.length > 8 ? `, and ${renamed.length - 8} more` : ''}.`,
+			columns: names.filter((_, i) => names[i] !== raw[i].trim())
+		});
+	}
+	return names;
+}
+
+/**
+ * A file without a header row starts with data. Decided when every cell of the first row is a number or a
+ * date: real column names almost never are.
+ */
+export function firstRowLooksLikeData(row: string[]): boolean {
+	if (row.length < 2) return false;
+	return row.every((cell) => /^\s*-?\d+([.,]\d+)?\s*$/.test(cell) || /^\d{4}-\d{2}-\d{2}/.test(cell.trim()));
+}
+
+/** The decimal mark the file uses, from its number-like strings: ',' only in files not delimited by commas. */
+export function chooseDecimalMark(builders: ColumnBuilder[], delimiter: string | undefined): DecimalMark {
+	if (delimiter === ',') return '.';
+	let comma = 0;
+	let dot = 0;
+	for (const b of builders) {
+		for (const s of b.distinctStrings()) {
+			const t = s.trim();
+			if (
+				/^[-+]?[$€£]?\s?\d{1,3}(\.\d{3})+(,\d+)?\s?[$€£%]?$/.test(t) ||
+				/^[-+]?[$€£]?\s?\d+,\d+\s?[$€£%]?$/.test(t)
+			)
+				comma++;
+			else if (/^[-+]?[$€£]?\s?\d{1,3}(,\d{3})+(\.\d+)?\s?[$€£%]?$/.test(t)) dot++;
+		}
+	}
+	return comma > dot ? ',' : '.';
+}
+
+/** Builds the frame from per-column builders once every row is in. */
+export function finishTable(
+	builders: ColumnBuilder[],
+	decimal: DecimalMark,
+	overrides: ReadonlyMap<string, ColumnType> = new Map()
+): { frame: DataFrame; notes: ColumnNotes[] } {
+	const rowCount = builders[0]?.rowCount ?? 0;
+	const finished = builders.map((b) => {
+		const forced = overrides.get(b.name);
+		const result = b.finish({ decimal, rowCount }, forced);
+		if (forced) result.column.typeOverridden = true;
+		return result;
+	});
+	return { frame: { rowCount, columns: finished.map((f) => f.column) }, notes: finished.map((f) => f.notes) };
+}
