@@ -244,7 +244,7 @@ describe('type inference', () => {
 			score: 'numeric',
 			code: 'categorical'
 		});
-		const [zip, amount, share, when] = frame.columns;
+		const [, amount, share, when] = frame.columns;
 		expect(records(frame).map((r) => r.zip)).toEqual(['00123', '04567', '10001']);
 		expect(amount).toMatchObject({ unit: 'currency' });
 		expect(Array.from((amount as { values: Float64Array }).values.slice(0, 2))).toEqual([1200, 30]);

@@ -173,13 +173,9 @@ export async function readCsv(
 	let delimiter: string | undefined;
 	let failure: unknown;
 
-	let blankLeadingRows = 0;
 	const consumeRow = (row: string[], fileRow: number) => {
 		if (columnCount === 0) {
-			if (row.every((cell) => cell.trim() === '')) {
-				blankLeadingRows++; // whitespace-only lines before the header
-				return;
-			}
+			if (row.every((cell) => cell.trim() === '')) return; // whitespace-only lines before the header
 			if (row.length > limits.maxColumns) {
 				throw new IngestError(
 					'too_many_columns',
