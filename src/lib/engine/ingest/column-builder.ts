@@ -229,22 +229,25 @@ export class ColumnBuilder {
 		return 'categorical';
 	}
 
-	/** Whole numbers, all different, that count up (1, 2, 3…) or sit in a column named like an id. */
+	/**
+	 * Whole numbers, all different, that are a row counter (each one more than the last) or sit in a column
+	 * named like an id. Merely sorted measurements (a file ordered by income) are not identifiers.
+	 */
 	private looksLikeNumericId(codes: Int32Array, plain: Float64Array | null): boolean {
 		if (!plain || this.distinct.some((s) => !isMissingToken(s)) || this.plainCount < 20) return false;
 		const seen = new Set<number>();
-		let increasing = true;
-		let previous = -Infinity;
+		let counter = true;
+		let previous = NaN;
 		for (let i = 0; i < codes.length; i++) {
 			if (codes[i] !== PLAIN) continue;
 			const v = plain[i];
 			if (!Number.isInteger(v) || seen.has(v)) return false;
 			seen.add(v);
-			if (v <= previous) increasing = false;
+			if (!Number.isNaN(previous) && v !== previous + 1) counter = false;
 			previous = v;
 		}
 		const named = /(^|[^a-z])(id|uuid|key)$|^id([^a-z]|$)|_id$|Id$/i.test(this.name.trim());
-		return named || increasing;
+		return named || counter;
 	}
 
 	private buildNumeric(
