@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { readCsv } from '../ingest/read-csv';
 import { bufferChunks } from '../ingest/sources';
@@ -39,10 +40,8 @@ describe('column codec', () => {
 			missing: new Uint8Array(1),
 			integer: true
 		});
-		const raw = require('node:zlib').gunzipSync(bytes);
+		const raw = gunzipSync(bytes);
 		raw[4] = 99;
-		expect(() => decodeColumn(require('node:zlib').gzipSync(raw))).toThrow(
-			/newer format \(version 99\).*Upgrade Hunch/
-		);
+		expect(() => decodeColumn(gzipSync(raw))).toThrow(/newer format \(version 99\).*Upgrade Hunch/);
 	});
 });
