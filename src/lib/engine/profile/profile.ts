@@ -127,7 +127,12 @@ function distinctCount(column: Column): number {
 	if ('codes' in column) {
 		const seen = new Uint8Array(column.dictionary.length);
 		let n = 0;
-		for (const c of column.codes) if (c >= 0 && !seen[c]) ((seen[c] = 1), n++);
+		for (const c of column.codes) {
+			if (c >= 0 && !seen[c]) {
+				seen[c] = 1;
+				n++;
+			}
+		}
 		return n;
 	}
 	const seen = new Set<number>();
