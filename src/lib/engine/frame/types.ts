@@ -52,9 +52,7 @@ export interface DataFrame {
 }
 
 export function isMissing(column: Column, row: number): boolean {
-	return column.type === 'categorical' || column.type === 'text' || column.type === 'identifier'
-		? column.codes[row] < 0
-		: column.missing[row] === 1;
+	return 'codes' in column ? column.codes[row] < 0 : column.missing[row] === 1;
 }
 
 export function missingCount(column: Column): number {
