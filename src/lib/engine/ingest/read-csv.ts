@@ -36,31 +36,36 @@ class RowLengthGuard {
 	private inQuotes = false;
 	private run = 0;
 
-	/** Returns false once the current row is longer than `max`. */
+	/** Returns false once the current row is longer than `max`. Linear in the text: each search runs once. */
 	scan(text: string, max: number): boolean {
-		let i = 0;
 		const n = text.length;
+		// Next positions of each character at or after i; refreshed only once i has passed them.
+		let quote = -2;
+		let lf = -2;
+		let cr = -2;
+		const next = (ch: string, cached: number, i: number) =>
+			cached === -1 || cached >= i ? cached : text.indexOf(ch, i);
+		let i = 0;
 		while (i < n) {
+			quote = next('"', quote, i);
 			if (this.inQuotes) {
-				const q = text.indexOf('"', i);
-				if (q < 0) {
+				if (quote < 0) {
 					this.run += n - i;
 					break;
 				}
-				this.run += q - i + 1;
-				i = q + 1;
+				this.run += quote - i + 1;
+				i = quote + 1;
 				this.inQuotes = false;
 			} else {
-				const q = text.indexOf('"', i);
-				const nl = text.indexOf('\n', i);
-				const cr = text.indexOf('\r', i);
-				const end = nl < 0 ? cr : cr < 0 ? nl : Math.min(nl, cr);
-				if (end >= 0 && (q < 0 || end < q)) {
+				lf = next('\n', lf, i);
+				cr = next('\r', cr, i);
+				const end = lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
+				if (end >= 0 && (quote < 0 || end < quote)) {
 					this.run = 0;
 					i = end + 1;
-				} else if (q >= 0) {
-					this.run += q - i + 1;
-					i = q + 1;
+				} else if (quote >= 0) {
+					this.run += quote - i + 1;
+					i = quote + 1;
 					this.inQuotes = true;
 				} else {
 					this.run += n - i;
