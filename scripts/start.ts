@@ -123,7 +123,9 @@ async function main() {
 		PORT: port,
 		HUNCH_DATA_DIR: dataDir,
 		// adapter-node assumes https when it cannot tell; on a laptop the app is served over plain http.
-		ORIGIN: process.env.ORIGIN ?? `http://localhost:${port}`
+		ORIGIN: process.env.ORIGIN ?? `http://localhost:${port}`,
+		// Uploads stream to disk with their own limit (HUNCH_MAX_UPLOAD_MB); the hooks cap every other route.
+		BODY_SIZE_LIMIT: 'Infinity'
 	};
 	const web = spawnChild('web', process.execPath, [path.join(root, 'scripts', 'serve-web.js')], env);
 	web.once('exit', (code, signal) => {

@@ -1,4 +1,4 @@
-import { redirect, type Handle, type HandleServerError } from '@sveltejs/kit';
+import { redirect, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { apiError, defaultErrorCode } from '$lib/server/api/errors';
 import { appDb } from '$lib/server/app-db';
@@ -7,6 +7,16 @@ import { clearSessionCookie, readSessionCookie, setSessionCookie } from '$lib/se
 import { findActiveUser, validateSessionToken } from '$lib/server/auth/session';
 import { isDatabaseUnavailable } from '$lib/server/db';
 import { isApiPath, isPublicPath } from '$lib/server/http/public-paths';
+import { removeStaleUploads } from '$lib/server/datasets/upload';
+
+/** Request bodies are small everywhere except on the upload route, which streams up to HUNCH_MAX_UPLOAD_MB. */
+const MAX_BODY_BYTES = 1024 * 1024;
+const UPLOAD_PATHS = new Set(['/api/v1/datasets']);
+
+export const init: ServerInit = () => {
+	const removed = removeStaleUploads();
+	if (removed) console.log(`[web] removed ${removed} unfinished upload(s) left by an earlier run`);
+};
 
 const OUTAGE_MESSAGE =
 	'Hunch cannot reach its database right now. Nothing is lost: it reconnects by itself when the database is back. Try again in a moment.';
@@ -69,6 +79,31 @@ const normaliseApiErrors: Handle = async ({ event, resolve }) => {
 	);
 };
 
+/** adapter-node's own body limit is lifted (so uploads can stream); every other route keeps a small one. */
+const limitBodySize: Handle = async ({ event, resolve }) => {
+	const { request, url } = event;
+	if (request.method === 'GET' || request.method === 'HEAD' || UPLOAD_PATHS.has(url.pathname))
+		return resolve(event);
+	const length = request.headers.get('content-length');
+	if (length !== null && Number(length) > MAX_BODY_BYTES) {
+		return isApiPath(url.pathname)
+			? apiError(413, 'payload_too_large', `The request body is over ${MAX_BODY_BYTES / 1024} KB.`)
+			: new Response('Request body too large', {
+					status: 413,
+					headers: { 'content-type': 'text/plain; charset=utf-8' }
+				});
+	}
+	if (length === null && request.body && request.headers.get('transfer-encoding')) {
+		return isApiPath(url.pathname)
+			? apiError(411, 'bad_request', 'Send a Content-Length header with the request body.')
+			: new Response('Length required', {
+					status: 411,
+					headers: { 'content-type': 'text/plain; charset=utf-8' }
+				});
+	}
+	return resolve(event);
+};
+
 const securityHeaders: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
 	try {
@@ -78,6 +113,9 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 		if (response.headers.get('content-type')?.startsWith('text/html')) {
 			response.headers.set('Cross-Origin-Opener-Policy', 'same-origin');
 		}
+		// Refused before its body was read: the connection cannot carry another request, so close it rather than
+		// leave the client to reuse a socket with an unread body on it.
+		if (response.status === 413 || response.status === 411) response.headers.set('Connection', 'close');
 	} catch {
 		// Some responses (redirects from fetch) have immutable headers; they carry no body to protect.
 	}
@@ -155,7 +193,13 @@ const authenticate: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
-export const handle = sequence(handleDatabaseOutage, securityHeaders, normaliseApiErrors, authenticate);
+export const handle = sequence(
+	handleDatabaseOutage,
+	securityHeaders,
+	normaliseApiErrors,
+	limitBodySize,
+	authenticate
+);
 
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
 	if (isDatabaseUnavailable(error)) {

@@ -1,16 +1,17 @@
 import { error, json } from '@sveltejs/kit';
 import { appDb } from '$lib/server/app-db';
+import { apiRoute } from '$lib/server/api/handler';
 import { readJsonBody, requireApiUser } from '$lib/server/api/auth';
 import { createApiKey, listApiKeys, validateKeyName } from '$lib/server/auth/api-key';
 import type { RequestHandler } from './$types';
 
-export const GET: RequestHandler = async ({ locals }) => {
+export const GET: RequestHandler = apiRoute(async ({ locals }) => {
 	const user = requireApiUser(locals);
 	const keys = await listApiKeys(appDb(), user.id);
 	return json({ keys });
-};
+});
 
-export const POST: RequestHandler = async ({ locals, request }) => {
+export const POST: RequestHandler = apiRoute(async ({ locals, request }) => {
 	const user = requireApiUser(locals);
 	const body = await readJsonBody(request);
 	const parsed = validateKeyName(body.name);
@@ -19,4 +20,4 @@ export const POST: RequestHandler = async ({ locals, request }) => {
 	}
 	const created = await createApiKey(appDb(), user.id, parsed.name);
 	return json(created, { status: 201 });
-};
+});
