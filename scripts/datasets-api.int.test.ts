@@ -248,6 +248,25 @@ describe('a dataset after upload', () => {
 	});
 });
 
+describe('GET /api/v1/openapi.json', () => {
+	it('describes every API route under src/routes/api/v1, without authentication', async () => {
+		const res = await fetch(app.base + '/api/v1/openapi.json');
+		expect(res.status).toBe(200);
+		const doc = await res.json();
+		expect(doc.openapi).toBe('3.1.0');
+		const routesDir = path.resolve(__dirname, '../src/routes/api/v1');
+		const routes: string[] = [];
+		const walk = (dir: string, prefix: string) => {
+			for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+				if (entry.isDirectory()) walk(path.join(dir, entry.name), `${prefix}/${entry.name.replace(/^\[(\w+)\]$/, '{$1}')}`);
+				else if (entry.name === '+server.ts' && !prefix.endsWith('openapi.json')) routes.push(`/api/v1${prefix}`);
+			}
+		};
+		walk(routesDir, '');
+		for (const route of routes) expect(Object.keys(doc.paths), route).toContain(route);
+	});
+});
+
 const shared = path.resolve(__dirname, '../../shared/datasets');
 const sharedFiles = fs.existsSync(shared) ? fs.readdirSync(shared).filter((f) => f.endsWith('.csv')) : [];
 
