@@ -12,6 +12,19 @@ import {
 } from './values';
 
 const PLAIN = -2;
+
+/**
+ * Whether a text that matched PLAIN_NUMBER is exactly how JavaScript prints its value, checked without
+ * allocating in the common cases: no exponent, no trailing fractional zero, not "-0", and short enough that
+ * the digits survive a round trip through a double.
+ */
+function isCanonicalNumber(cell: string): boolean {
+	const last = cell.charCodeAt(cell.length - 1);
+	if (cell.indexOf('e') >= 0 || cell.indexOf('E') >= 0) return String(Number(cell)) === cell;
+	if (cell.indexOf('.') >= 0 && last === 48 /* 0 */) return false;
+	if (cell === '-0') return false;
+	return cell.length <= 15 || String(Number(cell)) === cell;
+}
 const MISSING = -1;
 
 /** What inference noticed about a column beyond its type; the profile turns these into warnings. */
@@ -74,15 +87,12 @@ export class ColumnBuilder {
 		}
 		// Fast path for numbers in canonical form only ("1.5", not "1.50" or "1e5"), so that a column that turns
 		// out to hold text gives back exactly what the file said.
-		if (cell.length < 25 && PLAIN_NUMBER.test(cell)) {
-			const value = Number(cell);
-			if (String(value) === cell) {
-				if (!this.plain) this.plain = new Float64Array(this.codes.length);
-				this.plain[i] = value;
-				this.codes[i] = PLAIN;
-				this.plainCount++;
-				return;
-			}
+		if (cell.length < 25 && PLAIN_NUMBER.test(cell) && isCanonicalNumber(cell)) {
+			if (!this.plain) this.plain = new Float64Array(this.codes.length);
+			this.plain[i] = Number(cell);
+			this.codes[i] = PLAIN;
+			this.plainCount++;
+			return;
 		}
 		let code = this.dictionary.get(cell);
 		if (code === undefined) {
@@ -235,19 +245,28 @@ export class ColumnBuilder {
 	 */
 	private looksLikeNumericId(codes: Int32Array, plain: Float64Array | null): boolean {
 		if (!plain || this.distinct.some((s) => !isMissingToken(s)) || this.plainCount < 20) return false;
-		const seen = new Set<number>();
+		const named = /(^|[^a-z])(id|uuid|key)$|^id([^a-z]|$)|_id$|Id$/i.test(this.name.trim());
+		// One pass: whole numbers, each one more than the last (a counter is distinct by construction).
 		let counter = true;
 		let previous = NaN;
 		for (let i = 0; i < codes.length; i++) {
 			if (codes[i] !== PLAIN) continue;
 			const v = plain[i];
-			if (!Number.isInteger(v) || seen.has(v)) return false;
-			seen.add(v);
-			if (!Number.isNaN(previous) && v !== previous + 1) counter = false;
+			if (!Number.isInteger(v)) return false;
+			if (!Number.isNaN(previous) && v !== previous + 1) {
+				counter = false;
+				if (!named) return false;
+			}
 			previous = v;
 		}
-		const named = /(^|[^a-z])(id|uuid|key)$|^id([^a-z]|$)|_id$|Id$/i.test(this.name.trim());
-		return named || counter;
+		if (counter) return true;
+		// Named like an id: it must still be all distinct (sorted copy, no per-value set).
+		const values = new Float64Array(this.plainCount);
+		let k = 0;
+		for (let i = 0; i < codes.length; i++) if (codes[i] === PLAIN) values[k++] = plain[i];
+		values.sort();
+		for (let i = 1; i < values.length; i++) if (values[i] === values[i - 1]) return false;
+		return true;
 	}
 
 	private buildNumeric(

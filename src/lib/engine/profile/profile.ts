@@ -17,6 +17,7 @@ export interface NumericSummary {
 	quantiles: { p1: number; p5: number; p25: number; p50: number; p75: number; p95: number; p99: number };
 	histogram: Histogram;
 	zeros: number;
+	distinct: number;
 	/** The most frequent values with their counts (for spotting stand-in values such as -1 or 999). */
 	frequent: { value: number; count: number }[];
 }
@@ -95,14 +96,23 @@ function summariseNumbers(
 	const mean = sum / n;
 	let squares = 0;
 	for (const v of sorted) squares += (v - mean) * (v - mean);
+	// One pass over the sorted values: distinct count, and the ten most frequent values (kept in a small array,
+	// not one object per distinct value).
 	const frequent: { value: number; count: number }[] = [];
+	let distinct = 0;
 	for (let i = 0; i < n; ) {
-		let j = i;
+		let j = i + 1;
 		while (j < n && sorted[j] === sorted[i]) j++;
-		frequent.push({ value: sorted[i], count: j - i });
+		distinct++;
+		const count = j - i;
+		if (frequent.length < 10 || count > frequent[frequent.length - 1].count) {
+			let at = frequent.length;
+			while (at > 0 && frequent[at - 1].count < count) at--;
+			frequent.splice(at, 0, { value: sorted[i], count });
+			if (frequent.length > 10) frequent.pop();
+		}
 		i = j;
 	}
-	frequent.sort((a, b) => b.count - a.count || a.value - b.value);
 	return {
 		min: sorted[0],
 		max: sorted[n - 1],
@@ -119,25 +129,9 @@ function summariseNumbers(
 		},
 		histogram: histogram(sorted, integer),
 		zeros,
-		frequent: frequent.slice(0, 10)
+		frequent,
+		distinct
 	};
-}
-
-function distinctCount(column: Column): number {
-	if ('codes' in column) {
-		const seen = new Uint8Array(column.dictionary.length);
-		let n = 0;
-		for (const c of column.codes) {
-			if (c >= 0 && !seen[c]) {
-				seen[c] = 1;
-				n++;
-			}
-		}
-		return n;
-	}
-	const seen = new Set<number>();
-	for (let i = 0; i < column.values.length; i++) if (!column.missing[i]) seen.add(column.values[i]);
-	return seen.size;
 }
 
 export function profileColumn(column: Column, notes: ColumnNotes = {}): ColumnProfile {
@@ -150,23 +144,23 @@ export function profileColumn(column: Column, notes: ColumnNotes = {}): ColumnPr
 		typeOverridden: !!column.typeOverridden,
 		missing,
 		missingShare: rows ? missing / rows : 0,
-		distinct: distinctCount(column),
+		distinct: 0,
 		notes
 	};
 	switch (column.type) {
 		case 'numeric': {
 			const summary = summariseNumbers(column.values, column.missing, column.integer);
-			if (summary)
-				profile.numeric = {
-					...summary,
-					integer: column.integer,
-					...(column.unit ? { unit: column.unit } : {})
-				};
+			if (summary) {
+				const { distinct, ...rest } = summary;
+				profile.distinct = distinct;
+				profile.numeric = { ...rest, integer: column.integer, ...(column.unit ? { unit: column.unit } : {}) };
+			}
 			break;
 		}
 		case 'datetime': {
 			const summary = summariseNumbers(column.values, column.missing, false);
 			if (summary) {
+				profile.distinct = summary.distinct;
 				profile.datetime = {
 					min: new Date(summary.min).toISOString(),
 					max: new Date(summary.max).toISOString(),
@@ -180,6 +174,7 @@ export function profileColumn(column: Column, notes: ColumnNotes = {}): ColumnPr
 			let trueCount = 0;
 			for (let i = 0; i < rows; i++) if (!column.missing[i] && column.values[i] === 1) trueCount++;
 			profile.boolean = { labels: column.labels, trueCount, falseCount: rows - missing - trueCount };
+			profile.distinct = (trueCount > 0 ? 1 : 0) + (rows - missing - trueCount > 0 ? 1 : 0);
 			break;
 		}
 		default: {
@@ -192,6 +187,7 @@ export function profileColumn(column: Column, notes: ColumnNotes = {}): ColumnPr
 				.slice(0, TOP_CATEGORIES)
 				.map((c) => ({ value: column.dictionary[c], count: counts[c] }));
 			profile.categories = { top, otherCount: rows - missing - top.reduce((s, t) => s + t.count, 0) };
+			profile.distinct = order.length;
 			if (column.type === 'text') {
 				let total = 0;
 				let maxLength = 0;
