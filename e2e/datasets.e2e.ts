@@ -129,3 +129,25 @@ test('naughty strings in cells and headers render as text, never as script', asy
 	await page.waitForTimeout(500);
 	expect(dialogs).toBe(0);
 });
+
+const sharedDir = path.resolve(process.cwd(), '../shared/datasets');
+const manifest: { file: string; target: string }[] = fs.existsSync(path.join(sharedDir, 'manifest.json'))
+	? JSON.parse(fs.readFileSync(path.join(sharedDir, 'manifest.json'), 'utf8'))
+	: [];
+
+test('every dataset in the shared manifest uploads through the UI with a profile', async ({ page }) => {
+	test.skip(manifest.length === 0, '../shared/datasets is absent');
+	test.setTimeout(240_000);
+	await signUp(page, uniqueEmail('manifest'));
+	for (const { file, target } of manifest) {
+		await page.goto('/datasets');
+		await page.locator('#dataset-file').setInputFiles(path.join(sharedDir, file));
+		await expect(page.getByRole('heading', { name: file.replace(/\.csv$/, ''), level: 1 })).toBeVisible({
+			timeout: 30_000
+		});
+		// The target column has a card with a type and a chart (or category list).
+		const card = page.locator('article', { has: page.getByRole('heading', { name: target, exact: true }) });
+		await expect(card.locator('select[name="type"]')).not.toHaveValue('identifier');
+		await expect(card.locator('.chart')).toHaveCount(1);
+	}
+});

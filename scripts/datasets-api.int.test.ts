@@ -11,7 +11,7 @@ let alice: string;
 let bob: string;
 
 beforeAll(async () => {
-	app = await startApp({ HUNCH_MAX_UPLOAD_MB: '3' });
+	app = await startApp({ HUNCH_MAX_UPLOAD_MB: '16' });
 	alice = await app.signUp('alice-datasets@example.com');
 	bob = await app.signUp('bob-datasets@example.com');
 }, 200_000);
@@ -158,7 +158,7 @@ describe('POST /api/v1/datasets', () => {
 
 	it('cuts off a body that grows past the limit without declaring its size', async () => {
 		// Chunked transfer, no Content-Length: the byte count while streaming must catch it.
-		const { status, body } = await rawUpload({ chunked: true, totalBytes: 4 * 1024 * 1024 });
+		const { status, body } = await rawUpload({ chunked: true, totalBytes: 20 * 1024 * 1024 });
 		expect(status, body).toBe(413);
 		expect(JSON.parse(body).error.code).toBe('payload_too_large');
 	});
@@ -258,8 +258,10 @@ describe('GET /api/v1/openapi.json', () => {
 		const routes: string[] = [];
 		const walk = (dir: string, prefix: string) => {
 			for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-				if (entry.isDirectory()) walk(path.join(dir, entry.name), `${prefix}/${entry.name.replace(/^\[(\w+)\]$/, '{$1}')}`);
-				else if (entry.name === '+server.ts' && !prefix.endsWith('openapi.json')) routes.push(`/api/v1${prefix}`);
+				if (entry.isDirectory())
+					walk(path.join(dir, entry.name), `${prefix}/${entry.name.replace(/^\[(\w+)\]$/, '{$1}')}`);
+				else if (entry.name === '+server.ts' && !prefix.endsWith('openapi.json'))
+					routes.push(`/api/v1${prefix}`);
 			}
 		};
 		walk(routesDir, '');

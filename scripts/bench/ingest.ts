@@ -59,14 +59,28 @@ function generate(file: string, targetBytes: number) {
 	let written = header.length;
 	let i = 0;
 	let seed = 42;
-	const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296);
+	const rand = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296;
 	const segments = ['retail', 'smb', 'enterprise', 'public'];
 	const cities = Array.from({ length: 300 }, (_, k) => `City ${k}`);
-	const words = ['late', 'delivery', 'great', 'support', 'billing', 'issue', 'renewal', 'discount', 'happy', 'slow'];
+	const words = [
+		'late',
+		'delivery',
+		'great',
+		'support',
+		'billing',
+		'issue',
+		'renewal',
+		'discount',
+		'happy',
+		'slow'
+	];
 	while (written < targetBytes) {
 		let block = '';
 		for (let k = 0; k < 2000; k++, i++) {
-			const note = rand() < 0.3 ? `"${Array.from({ length: 6 }, () => words[Math.floor(rand() * words.length)]).join(' ')}, again"` : '';
+			const note =
+				rand() < 0.3
+					? `"${Array.from({ length: 6 }, () => words[Math.floor(rand() * words.length)]).join(' ')}, again"`
+					: '';
 			const month = 1 + Math.floor(rand() * 12);
 			const day = 1 + Math.floor(rand() * 28);
 			block += `${i},${18 + Math.floor(rand() * 60)},${rand() < 0.05 ? 'NA' : (20000 + rand() * 150000).toFixed(2)},${(rand() * 100).toFixed(3)},${segments[Math.floor(rand() * 4)]},${cities[Math.floor(rand() * 300)]},2023-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')},${rand() < 0.5 ? 'yes' : 'no'},${note}\n`;
@@ -93,7 +107,11 @@ if (phase) {
 				maxBuffer: 1 << 20
 			});
 			if (child.status !== 0) throw new Error(`${p} failed:\n${child.stderr}`);
-			return JSON.parse(child.stdout.trim().split('\n').pop()!) as { rows: number; seconds: number; peakRssDeltaBytes: number };
+			return JSON.parse(child.stdout.trim().split('\n').pop()!) as {
+				rows: number;
+				seconds: number;
+				peakRssDeltaBytes: number;
+			};
 		};
 		const papa = run('papaparse');
 		const hunch = run('hunch');
@@ -102,8 +120,16 @@ if (phase) {
 			JSON.stringify({
 				fileMB: +(size / 1e6).toFixed(1),
 				rows: hunch.rows,
-				papaparse: { seconds: +papa.seconds.toFixed(2), mbPerSecond: mbps(papa.seconds), peakMemoryMB: +(papa.peakRssDeltaBytes / 1e6).toFixed(0) },
-				hunch: { seconds: +hunch.seconds.toFixed(2), mbPerSecond: mbps(hunch.seconds), peakMemoryMB: +(hunch.peakRssDeltaBytes / 1e6).toFixed(0) },
+				papaparse: {
+					seconds: +papa.seconds.toFixed(2),
+					mbPerSecond: mbps(papa.seconds),
+					peakMemoryMB: +(papa.peakRssDeltaBytes / 1e6).toFixed(0)
+				},
+				hunch: {
+					seconds: +hunch.seconds.toFixed(2),
+					mbPerSecond: mbps(hunch.seconds),
+					peakMemoryMB: +(hunch.peakRssDeltaBytes / 1e6).toFixed(0)
+				},
 				timeRatioVsPapaparse: +(hunch.seconds / papa.seconds).toFixed(2),
 				peakMemoryOverFileSize: +(hunch.peakRssDeltaBytes / size).toFixed(2),
 				machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}`
