@@ -54,13 +54,17 @@ function rawUpload(options: {
 			'content-type': `multipart/form-data; boundary=${boundary}`
 		};
 		if (!options.chunked) headers['content-length'] = String(head.length + options.totalBytes + tail.length);
-		const req = http.request(app.base + '/api/v1/datasets', { method: 'POST', headers });
+		// A connection of its own (no keep-alive agent): this request is never finished on purpose.
+		const req = http.request(app.base + '/api/v1/datasets', { method: 'POST', headers, agent: false });
 		let answered = false;
 		req.on('response', (res) => {
 			answered = true;
 			let text = '';
 			res.on('data', (c) => (text += c));
-			res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+			res.on('end', () => {
+				req.destroy();
+				resolve({ status: res.statusCode ?? 0, body: text });
+			});
 		});
 		req.on('error', (err) => (answered ? undefined : reject(err)));
 		req.write(head);
@@ -146,14 +150,12 @@ describe('POST /api/v1/datasets', () => {
 	});
 
 	it('refuses a file over the upload limit with 413, before reading it all', async () => {
-		// Declares 4 MB (the limit is 3 MB) but sends only the first 64 KB: the answer must come anyway.
-		const { status, body } = await rawUpload({
-			chunked: false,
-			totalBytes: 4 * 1024 * 1024,
-			stopAfterBytes: 64 * 1024
-		});
-		expect(status, body).toBe(413);
-		expect(JSON.parse(body).error).toMatchObject({ code: 'payload_too_large', details: { field: 'file' } });
+		// Declares 20 MB, then 1 GB (the limit is 16 MB) but sends only the first 64 KB: the answer must come anyway.
+		for (const totalBytes of [20 * 1024 * 1024, 1024 ** 3]) {
+			const { status, body } = await rawUpload({ chunked: false, totalBytes, stopAfterBytes: 64 * 1024 });
+			expect(status, body).toBe(413);
+			expect(JSON.parse(body).error).toMatchObject({ code: 'payload_too_large', details: { field: 'file' } });
+		}
 	});
 
 	it('cuts off a body that grows past the limit without declaring its size', async () => {

@@ -29,7 +29,7 @@ export interface ColumnProfile {
 	missing: number;
 	missingShare: number;
 	distinct: number;
-	numeric?: NumericSummary & { unit?: string; integer: boolean };
+	numeric?: Omit<NumericSummary, 'distinct'> & { unit?: string; integer: boolean };
 	datetime?: { min: string; max: string; histogram: Histogram };
 	/** How slashed dates were read, and whether that was a guess. */
 	dateOrder?: { order: 'mdy' | 'dmy'; ambiguous: boolean };

@@ -3,8 +3,8 @@ import { appDb } from '$lib/server/app-db';
 import { apiRoute } from '$lib/server/api/handler';
 import { requireApiUser } from '$lib/server/api/auth';
 import { datasetJson } from '$lib/server/datasets/api-shape';
-import { ingestUploadedFile } from '$lib/server/datasets/ingest';
-import { listDatasets } from '$lib/server/datasets/store';
+import { runIngestProcess } from '$lib/server/datasets/run-ingest';
+import { getDataset, listDatasets } from '$lib/server/datasets/store';
 import { UploadError, receiveUpload } from '$lib/server/datasets/upload';
 import type { RequestHandler } from './$types';
 
@@ -25,18 +25,27 @@ export const POST: RequestHandler = apiRoute(async ({ locals, request }) => {
 			error(err.status, { message: err.message, code: err.code, details: err.details });
 		throw err;
 	}
-	const outcome = await ingestUploadedFile(appDb(), user.id, {
-		...upload,
+	// Parsing runs in its own process: the web server stays responsive and its memory small.
+	const outcome = await runIngestProcess({
+		path: upload.path,
+		fileName: upload.fileName,
+		size: upload.size,
+		ownerId: user.id,
 		name: upload.fields.name,
 		sheet: upload.fields.sheet,
 		delimiter: upload.fields.delimiter
 	});
 	if (!outcome.ok) {
 		const { code, message, location } = outcome.error;
-		error(400, { message, code: 'validation_failed', details: { field: 'file', reason: code, ...location } });
+		error(code === 'file_too_large' ? 413 : 400, {
+			message,
+			code: code === 'file_too_large' ? 'payload_too_large' : 'validation_failed',
+			details: { field: 'file', reason: code, ...location }
+		});
 	}
-	return json(datasetJson(outcome.dataset), {
+	const dataset = (await getDataset(appDb(), user.id, outcome.id))!;
+	return json(datasetJson(dataset), {
 		status: 201,
-		headers: { Location: `/api/v1/datasets/${outcome.dataset.id}` }
+		headers: { Location: `/api/v1/datasets/${dataset.id}` }
 	});
 });
