@@ -8,16 +8,7 @@
  */
 import { createDb } from '../db';
 import { ingestUploadedFile } from './ingest';
-
-interface Job {
-	path: string;
-	fileName: string;
-	size: number;
-	ownerId: string;
-	name?: string;
-	sheet?: string;
-	delimiter?: string;
-}
+import type { IngestJob } from './run-ingest';
 
 async function readStdin(): Promise<string> {
 	let text = '';
@@ -25,7 +16,7 @@ async function readStdin(): Promise<string> {
 	return text;
 }
 
-const job = JSON.parse(await readStdin()) as Job;
+const job = JSON.parse(await readStdin()) as IngestJob;
 const handle = createDb(process.env.DATABASE_URL!, { max: 2, applicationName: 'hunch-ingest' });
 try {
 	const outcome = await ingestUploadedFile(handle.db, job.ownerId, job);

@@ -4,6 +4,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { IngestError, type IngestErrorCode, type IngestErrorLocation } from '../../engine/ingest/errors';
 
+/** What the ingest process is asked to do (sent as JSON on its stdin). */
+export interface IngestJob {
+	/** The uploaded file on disk; removed when the ingest ends. */
+	path: string;
+	fileName: string;
+	size: number;
+	ownerId: string;
+	name?: string;
+	sheet?: string;
+	delimiter?: string;
+}
+
 export type IngestJobResult = { ok: true; id: string } | { ok: false; error: IngestError };
 
 /** The repository root, where the TypeScript entry points live (the web server runs from the built bundle). */
@@ -19,15 +31,7 @@ function repoRoot(): string {
  * removed whatever happens. Memory is capped per ingest so one huge file cannot take the machine down; if the
  * process dies anyway, the user gets a clear message and nothing is saved (the save is one transaction).
  */
-export async function runIngestProcess(job: {
-	path: string;
-	fileName: string;
-	size: number;
-	ownerId: string;
-	name?: string;
-	sheet?: string;
-	delimiter?: string;
-}): Promise<IngestJobResult> {
+export async function runIngestProcess(job: IngestJob): Promise<IngestJobResult> {
 	const root = repoRoot();
 	const heapMb = Math.max(1024, Math.min(8192, Math.ceil((job.size * 4) / 1024 / 1024) + 512));
 	try {

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { isProcessAlive } from './process-alive';
 
 export class DataDirInUseError extends Error {
 	constructor(
@@ -10,15 +11,6 @@ export class DataDirInUseError extends Error {
 			`Hunch is already running with the data directory ${dataDir} (process ${pid}). ` +
 				`Stop that one first, or set HUNCH_DATA_DIR to another folder.`
 		);
-	}
-}
-
-function isAlive(pid: number): boolean {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch (err) {
-		return (err as NodeJS.ErrnoException).code === 'EPERM';
 	}
 }
 
@@ -45,7 +37,7 @@ export function lockDataDir(dataDir: string): () => void {
 		} catch (err) {
 			if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
 			const pid = Number(fs.readFileSync(file, 'utf8').trim());
-			if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
+			if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isProcessAlive(pid)) {
 				throw new DataDirInUseError(dataDir, pid);
 			}
 			fs.unlinkSync(file); // stale: its owner died without cleaning up

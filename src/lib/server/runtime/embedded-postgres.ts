@@ -6,6 +6,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { isProcessAlive } from './process-alive';
 
 export interface EmbeddedPostgres {
 	/** postgres://… URL for the `hunch` database on this server. */
@@ -167,15 +168,6 @@ async function readOrCreateCredentials(
 	return { credentials, created: true };
 }
 
-function isAlive(pid: number): boolean {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch (err) {
-		return (err as NodeJS.ErrnoException).code === 'EPERM';
-	}
-}
-
 /**
  * If the process that last ran Hunch was killed outright (kill -9), its PostgreSQL keeps running and holds the
  * cluster. The caller holds the data-directory lock, so that server is an orphan: stop it (fast shutdown, which
@@ -188,11 +180,11 @@ async function stopOrphanedServer(clusterDir: string, log: (m: string) => void):
 	} catch {
 		return;
 	}
-	if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+	if (!Number.isInteger(pid) || pid <= 0 || !isProcessAlive(pid)) return;
 	log(`stopping an orphaned PostgreSQL server (pid ${pid}) left by a previous run`);
 	process.kill(pid, 'SIGINT');
-	for (let i = 0; i < 300 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
-	if (isAlive(pid))
+	for (let i = 0; i < 300 && isProcessAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+	if (isProcessAlive(pid))
 		throw new Error(`An earlier PostgreSQL server (pid ${pid}) still holds ${clusterDir}; stop it first.`);
 }
 
