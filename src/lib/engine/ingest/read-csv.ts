@@ -1,15 +1,15 @@
 import { Readable } from 'node:stream';
 import Papa from 'papaparse';
 import type { ColumnType } from '../frame/types';
-import { ColumnBuilder } from './column-builder';
+import type { ColumnBuilder } from './column-builder';
 import { IngestError } from './errors';
 import { detectEncoding, sniffFileKind } from './sniff';
 import {
 	DEFAULT_LIMITS,
 	chooseDecimalMark,
 	finishTable,
-	firstRowLooksLikeData,
-	normaliseHeaders,
+	pushRow,
+	startColumns,
 	type ReadLimits,
 	type ReadNotice,
 	type ReadResult
@@ -180,26 +180,11 @@ export async function readCsv(
 
 	const consumeRow = (row: string[], fileRow: number) => {
 		if (columnCount === 0) {
-			if (row.every((cell) => cell.trim() === '')) return; // whitespace-only lines before the header
-			if (row.length > limits.maxColumns) {
-				throw new IngestError(
-					'too_many_columns',
-					`${fileName} has ${row.length.toLocaleString('en')} columns; Hunch handles up to ${limits.maxColumns.toLocaleString('en')}. Remove columns you do not need and upload it again.`,
-					{ file: fileName, row: 1 }
-				);
-			}
-			const headerless = firstRowLooksLikeData(row);
-			const names = normaliseHeaders(headerless ? row.map(() => '') : row, headerless ? [] : notices);
-			if (headerless) {
-				notices.push({
-					code: 'no_header',
-					message:
-						'The first row holds numbers, not column names, so Hunch treated it as data and named the columns column_1, column_2, …'
-				});
-			}
-			columnCount = names.length;
-			builders = names.map((name) => new ColumnBuilder(name));
-			if (!headerless) return;
+			const started = startColumns(row, fileName, fileName, limits, notices);
+			if (!started) return; // whitespace-only lines before the header
+			builders = started.builders;
+			columnCount = builders.length;
+			if (!started.headerless) return;
 		}
 		if (row.length > columnCount) {
 			const extra = row.slice(columnCount);
@@ -215,17 +200,7 @@ export async function readCsv(
 			shortRowCount++;
 			if (shortRows.length < MAX_LISTED_ROWS) shortRows.push(fileRow);
 		}
-		for (let c = 0; c < columnCount; c++) {
-			const cell = row[c];
-			if (cell !== undefined && cell.length > limits.maxCellChars) {
-				throw new IngestError(
-					'cell_too_large',
-					`Row ${fileRow}, column "${builders[c].name}" of ${fileName} holds ${(cell.length / 1024).toFixed(0)} KB of text; Hunch accepts at most ${limits.maxCellChars / 1024} KB in one cell.`,
-					{ file: fileName, row: fileRow, column: builders[c].name }
-				);
-			}
-			builders[c].push(cell);
-		}
+		pushRow(builders, row, fileRow, fileName, fileName, limits);
 	};
 
 	await new Promise<void>((resolve, reject) => {

@@ -1,12 +1,12 @@
 import ExcelJS from 'exceljs';
 import type { ColumnType } from '../frame/types';
-import { ColumnBuilder } from './column-builder';
+import type { ColumnBuilder } from './column-builder';
 import { IngestError } from './errors';
 import {
 	DEFAULT_LIMITS,
 	finishTable,
-	firstRowLooksLikeData,
-	normaliseHeaders,
+	pushRow,
+	startColumns,
 	type ReadLimits,
 	type ReadNotice,
 	type ReadResult
@@ -73,26 +73,19 @@ export async function readXlsx(path: string, options: XlsxOptions = {}): Promise
 			sheetName = ws.name;
 			for await (const row of ws) {
 				const values = (row.values as ExcelJS.CellValue[]).slice(1).map(cellToText);
+				const where = `sheet "${ws.name}" of ${fileName}`;
 				if (!builders) {
-					if (values.every((v) => v === undefined || v.trim() === '')) continue;
-					if (values.length > limits.maxColumns) {
-						throw new IngestError(
-							'too_many_columns',
-							`Sheet "${ws.name}" of ${fileName} has ${values.length.toLocaleString('en')} columns; Hunch handles up to ${limits.maxColumns.toLocaleString('en')}.`,
-							{ file: fileName }
-						);
-					}
-					const raw = values.map((v) => v ?? '');
-					const headerless = firstRowLooksLikeData(raw);
-					const names = normaliseHeaders(headerless ? raw.map(() => '') : raw, headerless ? [] : notices);
-					if (headerless)
-						notices.push({
-							code: 'no_header',
-							message: 'The first row holds numbers, not column names, so Hunch treated it as data.'
-						});
-					builders = names.map((n) => new ColumnBuilder(n));
-					columnCount = names.length;
-					if (!headerless) continue;
+					const started = startColumns(
+						values.map((v) => v ?? ''),
+						where,
+						fileName,
+						limits,
+						notices
+					);
+					if (!started) continue;
+					builders = started.builders;
+					columnCount = builders.length;
+					if (!started.headerless) continue;
 				}
 				// Entirely empty rows are not emitted by the reader: they are skipped, as blank CSV lines are.
 				if (
@@ -101,21 +94,11 @@ export async function readXlsx(path: string, options: XlsxOptions = {}): Promise
 				) {
 					throw new IngestError(
 						'too_many_fields',
-						`Row ${row.number} of sheet "${ws.name}" has values beyond the ${columnCount} named columns. Give those columns a header.`,
+						`Row ${row.number} of ${where} has values beyond the ${columnCount} named columns. Give those columns a header.`,
 						{ file: fileName, row: row.number }
 					);
 				}
-				for (let c = 0; c < columnCount; c++) {
-					const v = values[c];
-					if (v !== undefined && v.length > limits.maxCellChars) {
-						throw new IngestError(
-							'cell_too_large',
-							`Row ${row.number}, column "${builders[c].name}" holds ${(v.length / 1024).toFixed(0)} KB of text; Hunch accepts at most ${limits.maxCellChars / 1024} KB in one cell.`,
-							{ file: fileName, row: row.number, column: builders[c].name }
-						);
-					}
-					builders[c].push(v);
-				}
+				pushRow(builders, values, row.number, where, fileName, limits);
 			}
 			break; // the chosen sheet is read; the rest of the workbook is not needed
 		}

@@ -1,5 +1,6 @@
 import type { ColumnType, DataFrame } from '../frame/types';
 import { ColumnBuilder, type ColumnNotes } from './column-builder';
+import { IngestError } from './errors';
 import type { DecimalMark } from './values';
 
 /** Something the reader fixed or noticed in the file, worded for the user. */
@@ -71,6 +72,60 @@ export function normaliseHeaders(raw: string[], notices: ReadNotice[]): string[]
 export function firstRowLooksLikeData(row: string[]): boolean {
 	if (row.length < 2) return false;
 	return row.every((cell) => /^\s*-?\d+([.,]\d+)?\s*$/.test(cell) || /^\d{4}-\d{2}-\d{2}/.test(cell.trim()));
+}
+
+/**
+ * Turns the first non-blank row into one builder per column. `where` names the source in messages ("data.csv",
+ * 'Sheet "Q3" of book.xlsx'). Returns null for a blank row (the header is still to come). When the row is
+ * data rather than names, `headerless` is true and the caller must also push it as the first data row.
+ */
+export function startColumns(
+	header: string[],
+	where: string,
+	fileName: string,
+	limits: ReadLimits,
+	notices: ReadNotice[]
+): { builders: ColumnBuilder[]; headerless: boolean } | null {
+	if (header.every((cell) => cell.trim() === '')) return null;
+	if (header.length > limits.maxColumns) {
+		throw new IngestError(
+			'too_many_columns',
+			`${where} has ${header.length.toLocaleString('en')} columns; Hunch handles up to ${limits.maxColumns.toLocaleString('en')}. Remove columns you do not need and upload it again.`,
+			{ file: fileName, row: 1 }
+		);
+	}
+	const headerless = firstRowLooksLikeData(header);
+	const names = normaliseHeaders(headerless ? header.map(() => '') : header, headerless ? [] : notices);
+	if (headerless) {
+		notices.push({
+			code: 'no_header',
+			message:
+				'The first row holds numbers, not column names, so Hunch treated it as data and named the columns column_1, column_2, …'
+		});
+	}
+	return { builders: names.map((name) => new ColumnBuilder(name)), headerless };
+}
+
+/** Pushes one row's cells (missing ones as undefined) into the builders, refusing a cell over the size limit. */
+export function pushRow(
+	builders: ColumnBuilder[],
+	cells: readonly (string | undefined)[],
+	fileRow: number,
+	where: string,
+	fileName: string,
+	limits: ReadLimits
+): void {
+	for (let c = 0; c < builders.length; c++) {
+		const cell = cells[c];
+		if (cell !== undefined && cell.length > limits.maxCellChars) {
+			throw new IngestError(
+				'cell_too_large',
+				`Row ${fileRow}, column "${builders[c].name}" of ${where} holds ${(cell.length / 1024).toFixed(0)} KB of text; Hunch accepts at most ${limits.maxCellChars / 1024} KB in one cell.`,
+				{ file: fileName, row: fileRow, column: builders[c].name }
+			);
+		}
+		builders[c].push(cell);
+	}
 }
 
 /** The decimal mark the file uses, from its number-like strings: ',' only in files not delimited by commas. */
