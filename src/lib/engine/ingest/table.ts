@@ -4,14 +4,17 @@ import { IngestError } from './errors';
 import type { DecimalMark } from './values';
 
 /** Something the reader fixed or noticed in the file, worded for the user. */
+export const READ_NOTICE_CODES = [
+	'renamed_columns',
+	'short_rows',
+	'no_header',
+	'encoding',
+	'ambiguous_delimiter',
+	'trailing_fields'
+] as const;
+
 export interface ReadNotice {
-	code:
-		| 'renamed_columns'
-		| 'short_rows'
-		| 'no_header'
-		| 'encoding'
-		| 'ambiguous_delimiter'
-		| 'trailing_fields';
+	code: (typeof READ_NOTICE_CODES)[number];
 	message: string;
 	rows?: number[];
 	columns?: string[];

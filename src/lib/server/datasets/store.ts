@@ -2,7 +2,7 @@ import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { decodeColumn, encodeColumn } from '../../engine/frame/codec';
 import { retypeColumn } from '../../engine/frame/retype';
 import { cellText, type ColumnType, type DataFrame } from '../../engine/frame/types';
-import type { ReadResult } from '../../engine/ingest/table';
+import { READ_NOTICE_CODES, type ReadResult } from '../../engine/ingest/table';
 import { profileColumn, profileFrame, type DatasetProfile } from '../../engine/profile/profile';
 import { datasetWarnings } from '../../engine/profile/warnings';
 import type { Database } from '../db';
@@ -225,14 +225,7 @@ export async function setColumnType(
 		);
 		// Warnings from reading the file (renamed columns, short rows…) stay; column warnings are recomputed.
 		const readNotices = row.profile.warnings.filter((w) =>
-			[
-				'renamed_columns',
-				'short_rows',
-				'no_header',
-				'encoding',
-				'ambiguous_delimiter',
-				'trailing_fields'
-			].includes(w.code)
+			(READ_NOTICE_CODES as readonly string[]).includes(w.code)
 		);
 		const profile: DatasetProfile = {
 			...row.profile,
