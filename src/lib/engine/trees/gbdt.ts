@@ -57,12 +57,7 @@ const LOSSES: Record<GradientBoostingParams['loss'], Loss> = { squared_error: sq
 
 function meanLoss(loss: Loss, y: Float64Array, raw: Float64Array): number {
 	let total = 0;
-	for (let i = 0; i < y.length; i++) {
-		if (loss.name === 'logistic') {
-			const p = Math.min(1 - 1e-15, Math.max(1e-15, loss.transform(raw[i])));
-			total -= y[i] * Math.log(p) + (1 - y[i]) * Math.log(1 - p);
-		} else total += (raw[i] - y[i]) ** 2;
-	}
+	for (let i = 0; i < y.length; i++) total += loss.pointLoss(y[i], raw[i]);
 	return total / y.length;
 }
 

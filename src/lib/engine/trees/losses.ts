@@ -12,6 +12,8 @@ export interface Loss {
 		hess: Float64Array
 	): void;
 	transform(raw: number): number;
+	/** The loss of one row at this raw score (for validation and early stopping). */
+	pointLoss(y: number, raw: number): number;
 }
 
 function weightedMean(y: Float64Array, weight: Float64Array | null): number {
@@ -36,7 +38,8 @@ export const squaredError: Loss = {
 			hess[i] = w;
 		}
 	},
-	transform: (raw) => raw
+	transform: (raw) => raw,
+	pointLoss: (y, raw) => (raw - y) ** 2
 };
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
@@ -57,5 +60,9 @@ export const logistic: Loss = {
 			hess[i] = w * Math.max(p * (1 - p), 1e-16);
 		}
 	},
-	transform: sigmoid
+	transform: sigmoid,
+	pointLoss(y, raw) {
+		const p = Math.min(1 - 1e-15, Math.max(1e-15, sigmoid(raw)));
+		return -(y * Math.log(p) + (1 - y) * Math.log(1 - p));
+	}
 };
