@@ -179,7 +179,7 @@ export class ColumnBuilder {
 			case 'boolean':
 				return this.buildBoolean(codes, plain, missingEntry, notes);
 			case 'datetime':
-				return this.buildDatetime(codes, plain, dateParts, missingEntry, notes);
+				return this.buildDatetime(codes, dateParts, missingEntry, notes);
 			default:
 				return this.buildStrings(type, codes, plain, missingEntry, notes);
 		}
@@ -316,10 +316,14 @@ export class ColumnBuilder {
 		const n = codes.length;
 		const values = new Uint8Array(n);
 		const missing = new Uint8Array(n);
+		// The distinct tokens: dictionary strings, plus the few distinct plain numbers (compared as numbers,
+		// so a column of a million 0/1 cells allocates no strings).
 		const tokens: string[] = [];
 		for (let c = 0; c < this.distinct.length; c++) if (!missingEntry[c]) tokens.push(this.distinct[c]);
-		if (plain) for (let i = 0; i < n; i++) if (codes[i] === PLAIN) tokens.push(String(plain[i]));
-		const pair = booleanPairFor(tokens) ?? ['false', 'true'];
+		const plainValues = new Set<number>();
+		if (plain)
+			for (let i = 0; i < n && plainValues.size <= 2; i++) if (codes[i] === PLAIN) plainValues.add(plain[i]);
+		const pair = booleanPairFor([...tokens, ...[...plainValues].map(String)]) ?? ['false', 'true'];
 		// Keep the file's own spelling ("Yes"/"No") for display and export.
 		const labels: [string, string] = [pair[0], pair[1]];
 		for (const token of tokens) {
@@ -327,18 +331,23 @@ export class ColumnBuilder {
 			if (lower === pair[0] && labels[0] === pair[0]) labels[0] = token.trim();
 			if (lower === pair[1] && labels[1] === pair[1]) labels[1] = token.trim();
 		}
+		// Each distinct string's truth decided once: 1, 0, or -1 when it is neither word of the pair.
+		const truthOf = Int8Array.from(this.distinct, (text) => {
+			const lower = text.trim().toLowerCase();
+			return lower === pair[1] ? 1 : lower === pair[0] ? 0 : -1;
+		});
+		// Plain numbers are canonical, so only 0 and 1 can match, and only the '0'/'1' pair.
+		const plainTruth = (v: number) => (v === 1 && pair[1] === '1' ? 1 : v === 0 && pair[0] === '0' ? 0 : -1);
 		let unreadable = 0;
 		for (let i = 0; i < n; i++) {
 			const code = codes[i];
-			const text =
-				code === PLAIN ? String(plain![i]) : code >= 0 && !missingEntry[code] ? this.distinct[code] : null;
-			if (text === null) {
+			if (code !== PLAIN && (code < 0 || missingEntry[code])) {
 				missing[i] = 1;
 				continue;
 			}
-			const lower = text.trim().toLowerCase();
-			if (lower === pair[1]) values[i] = 1;
-			else if (lower !== pair[0]) {
+			const truth = code === PLAIN ? plainTruth(plain![i]) : truthOf[code];
+			if (truth === 1) values[i] = 1;
+			else if (truth < 0) {
 				missing[i] = 1;
 				unreadable++;
 			}
@@ -349,7 +358,6 @@ export class ColumnBuilder {
 
 	private buildDatetime(
 		codes: Int32Array,
-		plain: Float64Array | null,
 		parts: (DateParts | null)[],
 		missingEntry: boolean[],
 		notes: ColumnNotes
@@ -380,7 +388,6 @@ export class ColumnBuilder {
 				if (code === PLAIN || (code >= 0 && !missingEntry[code])) unreadable++;
 			} else values[i] = v;
 		}
-		void plain;
 		if (unreadable) notes.unreadable = unreadable;
 		return {
 			column: {
