@@ -3,13 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../src/lib/server/runtime/embedded-postgres';
-import {
-	TS_NODE_ARGS,
-	cleanEnv,
-	cookieFrom,
-	spawnNode,
-	type Spawned
-} from '../src/lib/server/testing/processes';
+import { spawnHunch } from '../src/lib/server/testing/app';
+import { cookieFrom, type Spawned } from '../src/lib/server/testing/processes';
 
 /**
  * Runs `npm start`'s supervisor for real: embedded PostgreSQL, migrations, web server and worker. Checks what an
@@ -22,15 +17,7 @@ let base: string;
 let app: Spawned;
 
 function startApp(): Spawned {
-	return spawnNode(
-		[...TS_NODE_ARGS, 'scripts/start.ts'],
-		cleanEnv({
-			DATABASE_URL: undefined,
-			ORIGIN: undefined,
-			HUNCH_DATA_DIR: dataDir,
-			PORT: String(port)
-		})
-	);
+	return spawnHunch(dataDir, port);
 }
 
 async function form(pathname: string, fields: Record<string, string>, headers: Record<string, string> = {}) {

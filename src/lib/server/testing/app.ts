@@ -12,12 +12,12 @@ export interface RunningApp {
 	signUp(email: string, password?: string): Promise<string>;
 }
 
-/** Starts Hunch exactly as `npm start` does, on a fresh data directory and a free port. */
-export async function startApp(env: NodeJS.ProcessEnv = {}): Promise<RunningApp> {
-	const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'hunch-app-'));
-	const port = await findFreePort();
-	const base = `http://localhost:${port}`;
-	const child = spawnNode(
+/**
+ * Spawns `npm start`'s supervisor on the embedded database (no inherited DATABASE_URL or ORIGIN), without
+ * waiting for it. Tests that restart Hunch on the same data directory and port call this directly.
+ */
+export function spawnHunch(dataDir: string, port: number, env: NodeJS.ProcessEnv = {}): Spawned {
+	return spawnNode(
 		[...TS_NODE_ARGS, 'scripts/start.ts'],
 		cleanEnv({
 			DATABASE_URL: undefined,
@@ -27,6 +27,14 @@ export async function startApp(env: NodeJS.ProcessEnv = {}): Promise<RunningApp>
 			...env
 		})
 	);
+}
+
+/** Starts Hunch exactly as `npm start` does, on a fresh data directory and a free port. */
+export async function startApp(env: NodeJS.ProcessEnv = {}): Promise<RunningApp> {
+	const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'hunch-app-'));
+	const port = await findFreePort();
+	const base = `http://localhost:${port}`;
+	const child = spawnHunch(dataDir, port, env);
 	await child.waitFor(/Hunch is running/, 180_000);
 	return {
 		base,
