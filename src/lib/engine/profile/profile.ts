@@ -57,10 +57,10 @@ function quantile(sorted: Float64Array, q: number): number {
 	return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 }
 
+/** Bars for a non-empty sorted array (summariseNumbers returns early when there are no values). */
 function histogram(sorted: Float64Array, integer: boolean): Histogram {
 	const min = sorted[0];
 	const max = sorted[sorted.length - 1];
-	if (sorted.length === 0) return { edges: [], counts: [] };
 	if (min === max) return { edges: [min, max], counts: [sorted.length] };
 	// Whole numbers with a small range get one bar per value, so counts like "children: 0, 1, 2, 3" read naturally.
 	const span = max - min;

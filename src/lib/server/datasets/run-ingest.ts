@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { IngestError, type IngestErrorCode, type IngestErrorLocation } from '../../engine/ingest/errors';
@@ -21,7 +20,9 @@ export type IngestJobResult = { ok: true; id: string } | { ok: false; error: Ing
 /** The repository root, where the TypeScript entry points live (the web server runs from the built bundle). */
 function repoRoot(): string {
 	const candidates = [process.env.HUNCH_ROOT, process.cwd()].filter((p): p is string => !!p);
-	const root = candidates.find((p) => existsSync(path.join(p, 'src/lib/server/datasets/ingest-process.ts')));
+	const root = candidates.find((p) =>
+		fs.existsSync(path.join(p, 'src/lib/server/datasets/ingest-process.ts'))
+	);
 	if (!root) throw new Error("Cannot find Hunch's source folder (set HUNCH_ROOT to the repository).");
 	return root;
 }
