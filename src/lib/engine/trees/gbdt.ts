@@ -1,45 +1,55 @@
-import { binFeatures, fitBinMapper, type BinMapper } from './binning';
-import { growTree, type GrowParams } from './grower';
-import { logistic, squaredError, type Loss } from './losses';
-import { addTreePredictions, type FlatTree } from './tree';
+import { binFeatures, fitBinMapper } from './binning';
+import { GrowerWorkspace, growTree, type GrowParams } from './grower';
+import { histogramSize } from './histogram';
+import { createLoss, type LossName } from './losses';
+import { createRandom, sampleWithoutReplacement } from './random';
+import { DEFAULT_SPLIT_PARAMS, type SplitParams } from './splitter';
+import { addTreePredictions, goesLeft, type FlatTree } from './tree';
 
-export interface GradientBoostingParams {
-	loss: 'squared_error' | 'logistic';
+export interface GradientBoostingParams extends SplitParams {
+	loss: LossName;
 	rounds: number;
 	learningRate: number;
+	/** Leaf-wise growth limit; Infinity with a `maxDepth` grows depth-wise. */
 	maxLeaves: number;
+	/** 0: unlimited. */
 	maxDepth: number;
-	minSamplesLeaf: number;
-	minHessianLeaf: number;
-	l1: number;
-	l2: number;
-	minSplitGain: number;
 	maxBins: number;
+	minCategoryCount: number;
+	/** Fraction of rows each round's trees see (without replacement). */
+	subsample: number;
+	/** Fraction of features each tree may split on. */
+	colsample: number;
 	seed: number;
 	/** Stop when the validation loss has not improved for this many rounds (needs `validation`). */
 	earlyStoppingRounds: number;
+	/** 'balanced' weighs each class inversely to its frequency (classification losses). */
+	classWeight: 'balanced' | null;
 }
 
 export const DEFAULT_GBDT_PARAMS: GradientBoostingParams = {
+	...DEFAULT_SPLIT_PARAMS,
 	loss: 'squared_error',
 	rounds: 100,
 	learningRate: 0.1,
 	maxLeaves: 31,
 	maxDepth: 0,
-	minSamplesLeaf: 20,
-	minHessianLeaf: 1e-3,
-	l1: 0,
-	l2: 0,
-	minSplitGain: 0,
 	maxBins: 255,
+	minCategoryCount: 10,
+	subsample: 1,
+	colsample: 1,
 	seed: 0,
-	earlyStoppingRounds: 10
+	earlyStoppingRounds: 10,
+	classWeight: null
 };
 
 export interface GradientBoostingModel {
 	kind: 'gbdt';
-	loss: GradientBoostingParams['loss'];
-	baseScore: number;
+	loss: LossName;
+	/** Raw scores per row: 1, or the class count for softmax. */
+	outputs: number;
+	baseScore: Float64Array;
+	/** Round-major: round r's tree for output k is `trees[r * outputs + k]`. */
 	trees: FlatTree[];
 	featureCount: number;
 	/** Validation loss per round, when a validation set was given. */
@@ -47,54 +57,84 @@ export interface GradientBoostingModel {
 }
 
 export interface FitData {
-	/** Column-major features; NaN is missing. */
+	/** Column-major features; NaN is missing. Categorical features hold category codes 0, 1, 2, … */
 	features: Float64Array[];
+	/** Targets: values (regression), 0/1 (logistic) or class indices (softmax). */
 	y: Float64Array;
 	weight?: Float64Array | null;
-}
-
-const LOSSES: Record<GradientBoostingParams['loss'], Loss> = { squared_error: squaredError, logistic };
-
-function meanLoss(loss: Loss, y: Float64Array, raw: Float64Array): number {
-	let total = 0;
-	for (let i = 0; i < y.length; i++) total += loss.pointLoss(y[i], raw[i]);
-	return total / y.length;
+	categorical?: ArrayLike<boolean | number>;
 }
 
 export interface FitOptions {
-	validation?: FitData;
+	validation?: Pick<FitData, 'features' | 'y'>;
 	signal?: AbortSignal;
 	/** Stop adding trees after this time (ms since the epoch); the model so far is returned. */
 	deadline?: number;
 	onRound?: (round: number, validationLoss: number | undefined) => void;
 }
 
+function classCountOf(y: Float64Array): number {
+	let max = 0;
+	for (let i = 0; i < y.length; i++) max = Math.max(max, y[i]);
+	return max + 1;
+}
+
+/** Sample weights times 'balanced' class weights (n / (classes × class count)). */
+export function balancedWeights(
+	y: Float64Array,
+	weight: Float64Array | null,
+	classCount: number
+): Float64Array {
+	const counts = new Float64Array(classCount);
+	for (let i = 0; i < y.length; i++) counts[y[i]]++;
+	const present = counts.filter((c) => c > 0).length;
+	return Float64Array.from(
+		y,
+		(label, i) => ((weight ? weight[i] : 1) * y.length) / (present * Math.max(1, counts[label]))
+	);
+}
+
 /**
- * Histogram gradient boosting: bins the features once, then each round computes gradients, grows one tree on
- * the binned data and adds its (shrunk) leaf values to the raw scores. With a validation set, stops early and
- * keeps the best round's trees.
+ * Histogram gradient boosting: bins the features once, then each round computes gradients and grows one tree
+ * per output on the binned data, adding its shrunk leaf values to the raw scores. With a validation set it
+ * stops early and keeps the best round's trees. Same data and seed → the same model.
  */
 export function fitGradientBoosting(
 	data: FitData,
 	partial: Partial<GradientBoostingParams> = {},
 	options: FitOptions = {}
 ): GradientBoostingModel {
-	const params = { ...DEFAULT_GBDT_PARAMS, ...partial };
-	const loss = LOSSES[params.loss];
+	const params: GradientBoostingParams = { ...DEFAULT_GBDT_PARAMS, ...partial };
 	const n = data.y.length;
-	const mapper: BinMapper = fitBinMapper(data.features, { maxBins: params.maxBins, seed: params.seed });
+	const loss = createLoss(params.loss, params.loss === 'softmax' ? classCountOf(data.y) : 2);
+	const K = loss.outputs;
+	const mapper = fitBinMapper(data.features, {
+		maxBins: params.maxBins,
+		seed: params.seed,
+		categorical: data.categorical,
+		minCategoryCount: params.minCategoryCount
+	});
 	const binned = binFeatures(mapper, data.features);
-	const features = Int32Array.from(data.features.keys());
-	const weight = data.weight ?? null;
-	const baseScore = loss.initialScore(data.y, weight);
-	const raw = new Float64Array(n).fill(baseScore);
-	const grad = new Float64Array(n);
-	const hess = new Float64Array(n);
-	const rows = new Uint32Array(n);
+	const featureCount = data.features.length;
+	const classification = params.loss === 'logistic' || params.loss === 'softmax';
+	let weight = data.weight ?? null;
+	if (classification && params.classWeight === 'balanced')
+		weight = balancedWeights(data.y, weight, Math.max(2, K));
+	const baseScore = loss.initialScores(data.y, weight);
+	const raw = new Float64Array(n * K);
+	for (let i = 0; i < n; i++) raw.set(baseScore, i * K);
+	const grad = new Float64Array(n * K);
+	const hess = new Float64Array(n * K);
+	const sampleSize = Math.max(1, Math.min(n, Math.round(params.subsample * n)));
+	const rows = new Uint32Array(sampleSize);
 	const grow: GrowParams = { ...params, shrinkage: params.learningRate };
+	const workspace = new GrowerWorkspace(histogramSize(featureCount), n);
+	const random = createRandom(params.seed);
+	const treeFeatures = Math.max(1, Math.round(params.colsample * featureCount));
 	const trees: FlatTree[] = [];
 	const validation = options.validation;
-	const validRaw = validation ? new Float64Array(validation.y.length).fill(baseScore) : null;
+	const validRaw = validation ? new Float64Array(validation.y.length * K) : null;
+	if (validRaw) for (let i = 0; i < validation!.y.length; i++) validRaw.set(baseScore, i * K);
 	const validationLoss: number[] = [];
 	let bestRound = -1;
 	let bestLoss = Infinity;
@@ -102,14 +142,32 @@ export function fitGradientBoosting(
 	for (let round = 0; round < params.rounds; round++) {
 		if (options.signal?.aborted || (options.deadline !== undefined && Date.now() >= options.deadline)) break;
 		loss.gradients(data.y, raw, weight, grad, hess);
-		for (let i = 0; i < n; i++) rows[i] = i;
-		const tree = growTree(binned, n, mapper, features, grad, hess, rows, grow);
-		trees.push(tree);
-		addTreePredictions(tree, data.features, raw);
+		const sampled = sampleSize < n ? sampleWithoutReplacement(n, sampleSize, random) : null;
+		const features =
+			treeFeatures < featureCount ? sampleWithoutReplacement(featureCount, treeFeatures, random) : null;
+		for (let k = 0; k < K; k++) {
+			if (sampled) rows.set(sampled);
+			else for (let i = 0; i < n; i++) rows[i] = i;
+			const g = grad.subarray(k * n, (k + 1) * n);
+			const h = hess.subarray(k * n, (k + 1) * n);
+			const { tree, leaves } = growTree(binned, mapper, features, g, h, rows, grow, workspace);
+			if (loss.renewLeaf) {
+				for (const leaf of leaves)
+					tree.value[leaf.node] =
+						params.learningRate * loss.renewLeaf(data.y, raw, weight, rows, leaf.start, leaf.end);
+			}
+			if (sampled) addTreePredictions(tree, data.features, raw, K, k);
+			else
+				for (const leaf of leaves) {
+					const v = tree.value[leaf.node];
+					for (let r = leaf.start; r < leaf.end; r++) raw[rows[r] * K + k] += v;
+				}
+			if (validRaw) addTreePredictions(tree, validation!.features, validRaw, K, k);
+			trees.push(tree);
+		}
 		let current: number | undefined;
 		if (validation && validRaw) {
-			addTreePredictions(tree, validation.features, validRaw);
-			current = meanLoss(loss, validation.y, validRaw);
+			current = loss.meanLoss(validation.y, validRaw);
 			validationLoss.push(current);
 			if (current < bestLoss - 1e-12) {
 				bestLoss = current;
@@ -121,24 +179,42 @@ export function fitGradientBoosting(
 	return {
 		kind: 'gbdt',
 		loss: params.loss,
+		outputs: K,
 		baseScore,
-		trees: validation && bestRound >= 0 ? trees.slice(0, bestRound + 1) : trees,
-		featureCount: data.features.length,
+		trees: validation && bestRound >= 0 ? trees.slice(0, (bestRound + 1) * K) : trees,
+		featureCount,
 		...(validation ? { validationLoss } : {})
 	};
 }
 
-/** Raw scores (log-odds for logistic) for column-major features. */
+/** Raw scores, row-major (`out[i * outputs + k]`): values, log-odds or per-class scores. */
 export function predictRaw(model: GradientBoostingModel, features: Float64Array[]): Float64Array {
 	const n = features[0]?.length ?? 0;
-	const out = new Float64Array(n).fill(model.baseScore);
-	for (const tree of model.trees) addTreePredictions(tree, features, out);
+	const K = model.outputs;
+	const out = new Float64Array(n * K);
+	for (let i = 0; i < n; i++) out.set(model.baseScore, i * K);
+	model.trees.forEach((tree, t) => addTreePredictions(tree, features, out, K, t % K));
 	return out;
 }
 
-/** Predictions in the target's space: values for regression, P(y = 1) for logistic. */
+/** Predictions: values for regression, P(y = 1) for logistic, class probabilities (row-major) for softmax. */
 export function predict(model: GradientBoostingModel, features: Float64Array[]): Float64Array {
 	const raw = predictRaw(model, features);
-	if (model.loss === 'logistic') for (let i = 0; i < raw.length; i++) raw[i] = 1 / (1 + Math.exp(-raw[i]));
+	createLoss(model.loss, model.outputs).transform(raw);
 	return raw;
+}
+
+/** One row's raw scores, without allocating per tree: the serving path. */
+export function predictRowRaw(model: GradientBoostingModel, row: ArrayLike<number>): Float64Array {
+	const K = model.outputs;
+	const out = Float64Array.from(model.baseScore);
+	const trees = model.trees;
+	for (let t = 0; t < trees.length; t++) {
+		const tree = trees[t];
+		let node = 0;
+		while (tree.left[node] >= 0)
+			node = goesLeft(tree, node, row[tree.feature[node]]) ? tree.left[node] : tree.right[node];
+		out[t % K] += tree.value[node];
+	}
+	return out;
 }

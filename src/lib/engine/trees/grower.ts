@@ -1,68 +1,174 @@
 import { MISSING_BIN, type BinMapper } from './binning';
 import { buildHistogram, histogramSize, subtractHistogram } from './histogram';
-import { findBestSplit, leafValue, type NodeSums, type Split, type SplitParams } from './splitter';
-import type { FlatTree } from './tree';
+import {
+	findBestSplit,
+	goLeftTable,
+	leafValue,
+	type NodeSums,
+	type Split,
+	type SplitParams
+} from './splitter';
+import { TreeBuilder, type FlatTree } from './tree';
 
 export interface GrowParams extends SplitParams {
+	/** Leaf-wise growth stops at this many leaves (Infinity: only depth and gain limit the tree). */
 	maxLeaves: number;
-	/** 0 or less: unlimited. */
+	/** 0 or less: unlimited. With `maxLeaves: Infinity` this is depth-wise growth, as XGBoost does. */
 	maxDepth: number;
-	/** Multiplies every leaf value (the boosting learning rate; 1 for forests). */
+	/** Multiplies every leaf value (the boosting learning rate). */
 	shrinkage: number;
 }
 
-interface OpenLeaf {
+/** Where each leaf's rows ended up: `rows[start..end)` after partitioning. */
+export interface LeafRange {
 	node: number;
 	start: number;
 	end: number;
+}
+
+export interface GrownTree {
+	tree: FlatTree;
+	leaves: LeafRange[];
+}
+
+interface OpenLeaf extends LeafRange {
 	depth: number;
 	sums: NodeSums;
-	hist: Float64Array;
+	hist: Float64Array | null;
 	split: Split | null;
 }
 
+/** The numeric threshold or category set a binned split means, written into the tree. */
+export function writeSplit(
+	builder: TreeBuilder,
+	node: number,
+	split: Split,
+	mapper: BinMapper,
+	covers: [number, number]
+): [number, number] {
+	const f = split.feature;
+	const categoryBins = mapper.categoryBins[f];
+	if (!categoryBins) {
+		const edges = mapper.edges[f];
+		const threshold = split.bin < edges.length ? edges[split.bin] : Infinity;
+		return builder.splitNumeric(node, f, threshold, split.missingLeft, covers);
+	}
+	const leftBin = new Uint8Array(256);
+	for (const b of split.leftBins!) leftBin[b] = 1;
+	const leftCodes: number[] = [];
+	const unseen: number[] = [];
+	for (let code = 0; code < categoryBins.length; code++) {
+		const bin = categoryBins[code];
+		if (bin === MISSING_BIN) unseen.push(code);
+		else if (leftBin[bin]) leftCodes.push(code);
+	}
+	return builder.splitCategorical(node, f, leftCodes, unseen, categoryBins.length, split.missingLeft, covers);
+}
+
 /**
- * Grows one tree best-first (leaf-wise): the open leaf whose split gains most is split next, until `maxLeaves`
- * or no split gains. `rows[start..end)` of each node is partitioned in place. Only the smaller child's
- * histogram is built; the larger is parent − smaller.
+ * Partitions rows[start..end), rows going left first, keeping each side in its original (ascending) order;
+ * returns the boundary. Branch-free: every row is written to both scratch buffers and only the cursor of its
+ * side advances, which measured several times faster than swapping in place (the branch is unpredictable),
+ * and keeping rows sorted makes the next histogram pass read `binned` and the gradients in memory order.
+ */
+export function partitionRows(
+	binned: Uint8Array,
+	width: number,
+	rows: Uint32Array,
+	start: number,
+	end: number,
+	feature: number,
+	goLeft: Uint8Array,
+	scratchLeft: Uint32Array,
+	scratchRight: Uint32Array
+): number {
+	let left = 0;
+	let right = 0;
+	for (let r = start; r < end; r++) {
+		const i = rows[r];
+		const toLeft = goLeft[binned[i * width + feature]];
+		scratchLeft[left] = i;
+		scratchRight[right] = i;
+		left += toLeft;
+		right += 1 - toLeft;
+	}
+	rows.set(scratchLeft.subarray(0, left), start);
+	rows.set(scratchRight.subarray(0, right), start + left);
+	return start + left;
+}
+
+/** Reusable histogram buffers and partition scratch space for one fit. */
+export class GrowerWorkspace {
+	private readonly free: Float64Array[] = [];
+	readonly scratchLeft: Uint32Array;
+	readonly scratchRight: Uint32Array;
+	constructor(
+		readonly histogramLength: number,
+		rowCount: number
+	) {
+		this.scratchLeft = new Uint32Array(rowCount);
+		this.scratchRight = new Uint32Array(rowCount);
+	}
+	take(): Float64Array {
+		return this.free.pop() ?? new Float64Array(this.histogramLength);
+	}
+	give(hist: Float64Array | null): void {
+		if (hist) this.free.push(hist);
+	}
+}
+
+/**
+ * Grows one boosting tree on the rows in `rows` (all of them, or a subsample). Best-first (leaf-wise): the
+ * open leaf whose split gains most is split next, until `maxLeaves`, `maxDepth` or no split gains. Each node's
+ * rows are a slice of `rows`, partitioned in place; only the smaller child's histogram is built, the larger is
+ * parent − smaller.
  */
 export function growTree(
 	binned: Uint8Array,
-	n: number,
 	mapper: BinMapper,
-	features: Int32Array,
+	/** The features this tree may split on; null for all. */
+	featureSubset: Int32Array | null,
 	grad: Float64Array,
 	hess: Float64Array,
 	rows: Uint32Array,
-	params: GrowParams
-): FlatTree {
-	const feature: number[] = [-1];
-	const threshold: number[] = [0];
-	const missingLeft: number[] = [0];
-	const left: number[] = [-1];
-	const right: number[] = [-1];
-	const value: number[] = [0];
-	const size = histogramSize(mapper.binCounts.length);
+	params: GrowParams,
+	workspace = new GrowerWorkspace(histogramSize(mapper.binCounts.length), rows.length)
+): GrownTree {
+	const width = mapper.binCounts.length;
+	const features = featureSubset ?? Int32Array.from({ length: width }, (_, f) => f);
+	const builder = new TreeBuilder(1);
+	const categorical = mapper.categorical;
+	// Per-bin row counts are needed only to enforce a minimum leaf size and to see which categories occur.
+	const countsTracked = params.minSamplesLeaf > 1 || categorical.some((c) => c === 1);
+	const splittable = (leaf: OpenLeaf) =>
+		(params.maxDepth <= 0 || leaf.depth < params.maxDepth) && leaf.sums.count >= 2 * params.minSamplesLeaf;
+	const decide = (leaf: OpenLeaf) => {
+		leaf.split = splittable(leaf)
+			? findBestSplit(leaf.hist!, features, mapper.binCounts, leaf.sums, params, categorical, countsTracked)
+			: null;
+		if (!leaf.split) {
+			workspace.give(leaf.hist);
+			leaf.hist = null;
+		}
+	};
 
 	const rootSums: NodeSums = { grad: 0, hess: 0, count: rows.length };
 	for (let r = 0; r < rows.length; r++) {
 		rootSums.grad += grad[rows[r]];
 		rootSums.hess += hess[rows[r]];
 	}
-	const rootHist = new Float64Array(size);
-	buildHistogram(binned, n, features, rows, 0, rows.length, grad, hess, rootHist);
-	const splittable = (depth: number) => params.maxDepth <= 0 || depth < params.maxDepth;
-	const open: OpenLeaf[] = [
-		{
-			node: 0,
-			start: 0,
-			end: rows.length,
-			depth: 0,
-			sums: rootSums,
-			hist: rootHist,
-			split: splittable(0) ? findBestSplit(rootHist, features, mapper.binCounts, rootSums, params) : null
-		}
-	];
+	const root: OpenLeaf = {
+		node: builder.addNode(rows.length),
+		start: 0,
+		end: rows.length,
+		depth: 0,
+		sums: rootSums,
+		hist: workspace.take(),
+		split: null
+	};
+	buildHistogram(binned, width, featureSubset, rows, 0, rows.length, grad, hess, root.hist!, countsTracked);
+	decide(root);
+	const open: OpenLeaf[] = [root];
 	let leaves = 1;
 
 	while (leaves < params.maxLeaves) {
@@ -72,49 +178,26 @@ export function growTree(
 			if (s && (bestIndex < 0 || s.gain > open[bestIndex].split!.gain)) bestIndex = i;
 		}
 		if (bestIndex < 0) break;
-		const leaf = open.splice(bestIndex, 1)[0];
+		const leaf = open[bestIndex];
+		open[bestIndex] = open[open.length - 1];
+		open.pop();
 		const split = leaf.split!;
+		const mid = partitionRows(
+			binned,
+			width,
+			rows,
+			leaf.start,
+			leaf.end,
+			split.feature,
+			goLeftTable(split),
+			workspace.scratchLeft,
+			workspace.scratchRight
+		);
+		const [leftNode, rightNode] = writeSplit(builder, leaf.node, split, mapper, [
+			mid - leaf.start,
+			leaf.end - mid
+		]);
 
-		// Partition rows[start..end) in place: left rows first.
-		const column = split.feature * n;
-		let lo = leaf.start;
-		let hi = leaf.end - 1;
-		while (lo <= hi) {
-			const bin = binned[column + rows[lo]];
-			const goLeft = bin === MISSING_BIN ? split.missingLeft : bin <= split.bin;
-			if (goLeft) lo++;
-			else {
-				const tmp = rows[lo];
-				rows[lo] = rows[hi];
-				rows[hi] = tmp;
-				hi--;
-			}
-		}
-		const mid = lo;
-
-		const leftNode = feature.length;
-		const rightNode = leftNode + 1;
-		for (let k = 0; k < 2; k++) {
-			feature.push(-1);
-			threshold.push(0);
-			missingLeft.push(0);
-			left.push(-1);
-			right.push(-1);
-			value.push(0);
-		}
-		const edges = mapper.edges[split.feature];
-		feature[leaf.node] = split.feature;
-		threshold[leaf.node] = split.bin < edges.length ? edges[split.bin] : Infinity;
-		missingLeft[leaf.node] = split.missingLeft ? 1 : 0;
-		left[leaf.node] = leftNode;
-		right[leaf.node] = rightNode;
-
-		const leftSmaller = mid - leaf.start <= leaf.end - mid;
-		const smallHist = new Float64Array(size);
-		const largeHist = leaf.hist; // reused: becomes parent − small
-		if (leftSmaller) buildHistogram(binned, n, features, rows, leaf.start, mid, grad, hess, smallHist);
-		else buildHistogram(binned, n, features, rows, mid, leaf.end, grad, hess, smallHist);
-		subtractHistogram(leaf.hist, smallHist, largeHist);
 		const depth = leaf.depth + 1;
 		const children: OpenLeaf[] = [
 			{
@@ -122,8 +205,8 @@ export function growTree(
 				start: leaf.start,
 				end: mid,
 				depth,
-				sums: split.left,
-				hist: leftSmaller ? smallHist : largeHist,
+				sums: { ...split.left, count: mid - leaf.start },
+				hist: null,
 				split: null
 			},
 			{
@@ -131,29 +214,34 @@ export function growTree(
 				start: mid,
 				end: leaf.end,
 				depth,
-				sums: split.right,
-				hist: leftSmaller ? largeHist : smallHist,
+				sums: { ...split.right, count: leaf.end - mid },
+				hist: null,
 				split: null
 			}
 		];
+		if (children.some(splittable)) {
+			const leftSmaller = mid - leaf.start <= leaf.end - mid;
+			const small = workspace.take();
+			const large = leaf.hist!; // reused: becomes parent − small
+			const [from, to] = leftSmaller ? [leaf.start, mid] : [mid, leaf.end];
+			buildHistogram(binned, width, featureSubset, rows, from, to, grad, hess, small, countsTracked);
+			subtractHistogram(large, small, large, featureSubset);
+			children[0].hist = leftSmaller ? small : large;
+			children[1].hist = leftSmaller ? large : small;
+		} else workspace.give(leaf.hist); // both children are final leaves: no histogram needed
+		leaf.hist = null;
 		for (const child of children) {
-			child.split = splittable(depth)
-				? findBestSplit(child.hist, features, mapper.binCounts, child.sums, params)
-				: null;
+			if (child.hist) decide(child);
 			open.push(child);
 		}
 		leaves++;
 	}
 
+	const finalLeaves: LeafRange[] = [];
 	for (const leaf of open) {
-		value[leaf.node] = params.shrinkage * leafValue(leaf.sums.grad, leaf.sums.hess, params);
+		builder.setValue(leaf.node, 0, params.shrinkage * leafValue(leaf.sums.grad, leaf.sums.hess, params));
+		workspace.give(leaf.hist);
+		finalLeaves.push({ node: leaf.node, start: leaf.start, end: leaf.end });
 	}
-	return {
-		feature: Int32Array.from(feature),
-		threshold: Float64Array.from(threshold),
-		missingLeft: Uint8Array.from(missingLeft),
-		left: Int32Array.from(left),
-		right: Int32Array.from(right),
-		value: Float64Array.from(value)
-	};
+	return { tree: builder.finish(), leaves: finalLeaves };
 }

@@ -3,7 +3,7 @@ import { MISSING_BIN, binFeatures, binOf, fitBinMapper } from './binning';
 import { fitGradientBoosting, predict, predictRaw } from './gbdt';
 import { growTree } from './grower';
 import { BINS_PER_FEATURE, STRIDE, buildHistogram, histogramSize, subtractHistogram } from './histogram';
-import { findBestSplit, leafScore, type SplitParams } from './splitter';
+import { DEFAULT_SPLIT_PARAMS, findBestSplit, leafScore, type SplitParams } from './splitter';
 import { leafOf } from './tree';
 
 function rng(seed: number) {
@@ -22,7 +22,13 @@ function randomProblem(n: number, f: number, seed = 1) {
 	return { features, grad, hess };
 }
 
-const PARAMS: SplitParams = { l1: 0, l2: 1, minSamplesLeaf: 3, minHessianLeaf: 1e-3, minSplitGain: 0 };
+const PARAMS: SplitParams = {
+	...DEFAULT_SPLIT_PARAMS,
+	l1: 0,
+	l2: 1,
+	minSamplesLeaf: 3,
+	minHessianLeaf: 1e-3
+};
 
 describe('binning', () => {
 	it('keeps value order, puts missing in the last bin, and agrees with the edges', () => {
@@ -52,15 +58,14 @@ describe('histograms', () => {
 		const { features, grad, hess } = randomProblem(n, 4);
 		const mapper = fitBinMapper(features);
 		const binned = binFeatures(mapper, features);
-		const all = Int32Array.from([0, 1, 2, 3]);
 		const rows = Uint32Array.from({ length: n }, (_, i) => i);
 		const parent = new Float64Array(histogramSize(4));
-		buildHistogram(binned, n, all, rows, 0, n, grad, hess, parent);
+		buildHistogram(binned, 4, null, rows, 0, n, grad, hess, parent);
 		// naive
 		const naive = new Float64Array(histogramSize(4));
 		for (let f = 0; f < 4; f++)
 			for (let i = 0; i < n; i++) {
-				const slot = (f * BINS_PER_FEATURE + binned[f * n + i]) * STRIDE;
+				const slot = (f * BINS_PER_FEATURE + binned[i * 4 + f]) * STRIDE;
 				naive[slot] += grad[i];
 				naive[slot + 1] += hess[i];
 				naive[slot + 2] += 1;
@@ -68,8 +73,8 @@ describe('histograms', () => {
 		expect(Array.from(parent)).toEqual(Array.from(naive));
 		const left = new Float64Array(histogramSize(4));
 		const right = new Float64Array(histogramSize(4));
-		buildHistogram(binned, n, all, rows, 0, 200, grad, hess, left);
-		buildHistogram(binned, n, all, rows, 200, n, grad, hess, right);
+		buildHistogram(binned, 4, null, rows, 0, 200, grad, hess, left);
+		buildHistogram(binned, 4, Int32Array.from([0, 1, 2, 3]), rows, 200, n, grad, hess, right);
 		const derived = new Float64Array(histogramSize(4));
 		subtractHistogram(parent, left, derived);
 		derived.forEach((v, j) => expect(v).toBeCloseTo(right[j], 9));
@@ -85,7 +90,7 @@ describe('split finding', () => {
 			const binned = binFeatures(mapper, features);
 			const rows = Uint32Array.from({ length: n }, (_, i) => i);
 			const hist = new Float64Array(histogramSize(3));
-			buildHistogram(binned, n, Int32Array.from([0, 1, 2]), rows, 0, n, grad, hess, hist);
+			buildHistogram(binned, 3, null, rows, 0, n, grad, hess, hist);
 			let G = 0;
 			let H = 0;
 			for (let i = 0; i < n; i++) {
@@ -108,7 +113,7 @@ describe('split finding', () => {
 							hl = 0,
 							cl = 0;
 						for (let i = 0; i < n; i++) {
-							const b = binned[f * n + i];
+							const b = binned[i * 3 + f];
 							if (b === MISSING_BIN ? missingLeft : b <= t) {
 								gl += grad[i];
 								hl += hess[i];
@@ -134,7 +139,7 @@ describe('tree growth', () => {
 		const mapper = fitBinMapper(features);
 		const binned = binFeatures(mapper, features);
 		const rows = Uint32Array.from({ length: n }, (_, i) => i);
-		const tree = growTree(binned, n, mapper, Int32Array.from([0, 1, 2]), grad, hess, rows, {
+		const { tree } = growTree(binned, mapper, null, grad, hess, rows, {
 			...PARAMS,
 			maxLeaves: 16,
 			maxDepth: 0,

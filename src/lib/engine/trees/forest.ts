@@ -1,0 +1,422 @@
+/**
+ * Random forests and extremely randomised trees, on the same binned data and flat trees as boosting.
+ *
+ * Each tree sees a bootstrap sample (rows weighted by how often they were drawn) and, at every node, a random
+ * subset of the features. Splits maximise the decrease of squared error (regression) or Gini impurity
+ * (classification), which are the same formula over "channels": Σ_k S_k² / C, where S_k sums the target's
+ * channel k (the value, or the one-hot class) and C the weights. Extra trees draw one random threshold per
+ * feature instead of scanning them all.
+ *
+ * Trees grow depth-first without the histogram-subtraction trick: with a fresh feature subset at every node,
+ * a parent's histogram is rarely the one a child needs, so each node builds only the sampled features' bins,
+ * and zeroes only the bins it touched (deep nodes hold few rows).
+ */
+import { MISSING_BIN, binFeatures, fitBinMapper, type BinMapper } from './binning';
+import { partitionRows, writeSplit } from './grower';
+import { createRandom } from './random';
+import type { Split } from './splitter';
+import { TreeBuilder, leafIndices, type FlatTree } from './tree';
+
+export interface ForestParams {
+	trees: number;
+	/** Extremely randomised trees: one random threshold per candidate feature. */
+	extraTrees: boolean;
+	/** Features tried per split: a fraction of all, or 'sqrt'. */
+	maxFeatures: number | 'sqrt';
+	minSamplesLeaf: number;
+	/** 0: unlimited. */
+	maxDepth: number;
+	bootstrap: boolean;
+	maxBins: number;
+	minCategoryCount: number;
+	seed: number;
+}
+
+export const DEFAULT_FOREST_PARAMS: ForestParams = {
+	trees: 100,
+	extraTrees: false,
+	maxFeatures: 'sqrt',
+	minSamplesLeaf: 1,
+	maxDepth: 0,
+	bootstrap: true,
+	maxBins: 255,
+	minCategoryCount: 1,
+	seed: 0
+};
+
+export interface ForestModel {
+	kind: 'forest';
+	task: 'regression' | 'classification';
+	/** Values per row: 1 for regression and binary classification (P(class 1)), the class count otherwise. */
+	outputs: number;
+	trees: FlatTree[];
+	featureCount: number;
+	/** Out-of-bag predictions (row-major, NaN where a row was in every bootstrap) and their score. */
+	oob?: { predictions: Float64Array; score: number; metric: 'r2' | 'accuracy' };
+}
+
+export interface ForestData {
+	features: Float64Array[];
+	/** Values (regression) or class indices 0..k-1 (classification). */
+	y: Float64Array;
+	weight?: Float64Array | null;
+	categorical?: ArrayLike<boolean | number>;
+	task: 'regression' | 'classification';
+}
+
+export interface ForestOptions {
+	signal?: AbortSignal;
+	deadline?: number;
+	onTree?: (index: number) => void;
+}
+
+/** One channel (the value, or P(class 1)) for regression and binary tasks; one per class otherwise. */
+interface Channels {
+	count: number;
+}
+
+function channelsOf(data: ForestData, classCount: number): Channels {
+	return { count: data.task === 'regression' || classCount <= 2 ? 1 : classCount };
+}
+
+/** One tree's training state: the rows in bag, their bootstrap weights, scratch histograms. */
+class ForestTreeGrower {
+	private readonly stride: number;
+	private readonly hist: Float64Array;
+	private readonly nodeSums: Float64Array;
+	private readonly scratchLeft: Uint32Array;
+	private readonly scratchRight: Uint32Array;
+
+	constructor(
+		private readonly binned: Uint8Array,
+		private readonly mapper: BinMapper,
+		private readonly channels: Channels,
+		private readonly targets: Float64Array,
+		private readonly params: ForestParams,
+		private readonly mtry: number,
+		private readonly classification: boolean,
+		rowCount: number
+	) {
+		// Per bin: K channel sums, the weight sum, the row count.
+		this.stride = channels.count + 2;
+		this.hist = new Float64Array(256 * this.stride);
+		this.nodeSums = new Float64Array(this.stride);
+		this.scratchLeft = new Uint32Array(rowCount);
+		this.scratchRight = new Uint32Array(rowCount);
+	}
+
+	grow(rows: Uint32Array, weights: Float64Array, random: () => number): FlatTree {
+		const K = this.channels.count;
+		const builder = new TreeBuilder(K);
+		const width = this.mapper.binCounts.length;
+		const order = Int32Array.from({ length: width }, (_, f) => f);
+		const stack: { node: number; start: number; end: number; depth: number }[] = [];
+		const rootCover = this.sums(rows, 0, rows.length, weights);
+		stack.push({ node: builder.addNode(rootCover), start: 0, end: rows.length, depth: 0 });
+		while (stack.length) {
+			const { node, start, end, depth } = stack.pop()!;
+			const C = this.sums(rows, start, end, weights);
+			for (let k = 0; k < K; k++) builder.setValue(node, k, C > 0 ? this.nodeSums[k] / C : 0);
+			const splittable =
+				end - start >= 2 * this.params.minSamplesLeaf &&
+				(this.params.maxDepth <= 0 || depth < this.params.maxDepth) &&
+				!this.pure(C);
+			if (!splittable) continue;
+			const split = this.bestSplit(rows, start, end, weights, order, random);
+			if (!split) continue;
+			const table = new Uint8Array(256);
+			if (split.leftBins) for (const b of split.leftBins) table[b] = 1;
+			else table.fill(1, 0, split.bin + 1);
+			table[MISSING_BIN] = split.missingLeft ? 1 : 0;
+			const mid = partitionRows(
+				this.binned,
+				width,
+				rows,
+				start,
+				end,
+				split.feature,
+				table,
+				this.scratchLeft,
+				this.scratchRight
+			);
+			const [l, r] = writeSplit(builder, node, split, this.mapper, [split.left.hess, split.right.hess]);
+			stack.push({ node: r, start: mid, end, depth: depth + 1 });
+			stack.push({ node: l, start, end: mid, depth: depth + 1 });
+		}
+		return builder.finish();
+	}
+
+	/** Fills nodeSums with the node's channel sums; returns the weight sum. */
+	private sums(rows: Uint32Array, start: number, end: number, weights: Float64Array): number {
+		const K = this.channels.count;
+		this.nodeSums.fill(0);
+		let C = 0;
+		for (let r = start; r < end; r++) {
+			const i = rows[r];
+			const w = weights[i];
+			C += w;
+			if (K === 1) this.nodeSums[0] += w * this.targets[i];
+			else this.nodeSums[this.targets[i]] += w;
+		}
+		return C;
+	}
+
+	/** A classification node with one class left cannot improve (regression nodes find no gain instead). */
+	private pure(C: number): boolean {
+		if (!this.classification) return false;
+		const K = this.channels.count;
+		if (K === 1) return this.nodeSums[0] === 0 || this.nodeSums[0] === C;
+		for (let k = 0; k < K; k++) if (this.nodeSums[k] === C) return true;
+		return false;
+	}
+
+	private bestSplit(
+		rows: Uint32Array,
+		start: number,
+		end: number,
+		weights: Float64Array,
+		order: Int32Array,
+		random: () => number
+	): Split | null {
+		const K = this.channels.count;
+		const stride = this.stride;
+		const hist = this.hist;
+		const width = order.length;
+		const binned = this.binned;
+		const parentSums = Float64Array.from(this.nodeSums.subarray(0, K));
+		let parentC = 0;
+		for (let r = start; r < end; r++) parentC += weights[rows[r]];
+		const parentRows = end - start;
+		const score = (s: Float64Array | number[], c: number) => {
+			let t = 0;
+			for (let k = 0; k < K; k++) t += s[k] * s[k];
+			return c > 0 ? t / c : 0;
+		};
+		const parentScore = score(parentSums, parentC);
+		let best: Split | null = null;
+		let bestGain = 1e-12 * Math.max(1, Math.abs(parentScore));
+		const left = new Float64Array(K);
+		// The left side's sums once missing rows are added to it (or not).
+		const withMissing = new Float64Array(K);
+		let examined = 0;
+		for (let j = 0; j < width && examined < this.mtry; j++) {
+			// Partial Fisher–Yates: the next feature in a fresh random order.
+			const pick = j + Math.floor(random() * (width - j));
+			const f = order[pick];
+			order[pick] = order[j];
+			order[j] = f;
+			let minBin = 255;
+			let maxBin = -1;
+			for (let r = start; r < end; r++) {
+				const i = rows[r];
+				const bin = binned[i * width + f];
+				const w = weights[i];
+				const slot = bin * stride;
+				if (K === 1) hist[slot] += w * this.targets[i];
+				else hist[slot + this.targets[i]] += w;
+				hist[slot + K] += w;
+				hist[slot + K + 1] += 1;
+				if (bin !== MISSING_BIN) {
+					if (bin < minBin) minBin = bin;
+					if (bin > maxBin) maxBin = bin;
+				}
+			}
+			const missingSlot = MISSING_BIN * stride;
+			const missingRows = hist[missingSlot + K + 1];
+			const usedBins: number[] = [];
+			for (let b = minBin; b <= maxBin; b++) if (hist[b * stride + K + 1] > 0) usedBins.push(b);
+			const constant = usedBins.length + (missingRows > 0 ? 1 : 0) < 2;
+			if (!constant) {
+				examined++;
+				const categorical = this.mapper.categorical[f] === 1;
+				if (categorical) {
+					const channel = K === 1 ? 0 : argmax(parentSums);
+					const mean = (b: number) => hist[b * stride + channel] / hist[b * stride + K];
+					if (this.params.extraTrees) shuffle(usedBins, random);
+					else usedBins.sort((a, b) => mean(a) - mean(b) || a - b);
+				}
+				// Candidate cut positions: after usedBins[c] (left = usedBins[0..c]).
+				const cuts = usedBins.length - 1 + (missingRows > 0 ? 1 : 0);
+				const first = this.params.extraTrees ? Math.floor(random() * cuts) : 0;
+				const last = this.params.extraTrees ? first : cuts - 1;
+				left.fill(0);
+				let lc = 0;
+				let lrows = 0;
+				let c = -1;
+				for (let cut = first; cut <= last; cut++) {
+					while (c < cut && c < usedBins.length - 1) {
+						c++;
+						const slot = usedBins[c] * stride;
+						for (let k = 0; k < K; k++) left[k] += hist[slot + k];
+						lc += hist[slot + K];
+						lrows += hist[slot + K + 1];
+					}
+					for (let side = 0; side < 2; side++) {
+						const missingLeft = side === 1;
+						if (missingLeft && missingRows === 0) break;
+						let cl = lc;
+						let rowsLeft = lrows;
+						for (let k = 0; k < K; k++) withMissing[k] = left[k] + (missingLeft ? hist[missingSlot + k] : 0);
+						if (missingLeft) {
+							cl += hist[missingSlot + K];
+							rowsLeft += missingRows;
+						}
+						const rowsRight = parentRows - rowsLeft;
+						if (rowsLeft < this.params.minSamplesLeaf || rowsRight < this.params.minSamplesLeaf) continue;
+						if (rowsLeft === 0 || rowsRight === 0) continue;
+						const cr = parentC - cl;
+						let rightScore = 0;
+						for (let k = 0; k < K; k++) rightScore += (parentSums[k] - withMissing[k]) ** 2;
+						rightScore = cr > 0 ? rightScore / cr : 0;
+						const gain = score(withMissing, cl) + rightScore - parentScore;
+						if (gain > bestGain) {
+							bestGain = gain;
+							best = {
+								feature: f,
+								gain,
+								missingLeft,
+								bin: categorical ? -1 : usedBins[c],
+								leftBins: categorical ? Uint8Array.from(usedBins.slice(0, c + 1)) : null,
+								left: { grad: 0, hess: cl, count: rowsLeft },
+								right: { grad: 0, hess: cr, count: rowsRight }
+							};
+						}
+					}
+				}
+			}
+			// Zero only what this feature touched.
+			for (let b = minBin; b <= maxBin; b++) hist.fill(0, b * stride, (b + 1) * stride);
+			hist.fill(0, missingSlot, missingSlot + stride);
+		}
+		return best;
+	}
+}
+
+function argmax(values: Float64Array): number {
+	let best = 0;
+	for (let k = 1; k < values.length; k++) if (values[k] > values[best]) best = k;
+	return best;
+}
+
+function shuffle(values: number[], random: () => number): void {
+	for (let i = values.length - 1; i > 0; i--) {
+		const j = Math.floor(random() * (i + 1));
+		[values[i], values[j]] = [values[j], values[i]];
+	}
+}
+
+function classCountOf(y: Float64Array): number {
+	let max = 0;
+	for (let i = 0; i < y.length; i++) max = Math.max(max, y[i]);
+	return max + 1;
+}
+
+/** Fits a forest. Tree t's randomness comes from (seed, t) alone, so results do not depend on timing. */
+export function fitForest(
+	data: ForestData,
+	partial: Partial<ForestParams> = {},
+	options: ForestOptions = {}
+): ForestModel {
+	const params: ForestParams = { ...DEFAULT_FOREST_PARAMS, ...partial };
+	const n = data.y.length;
+	const featureCount = data.features.length;
+	const classCount = data.task === 'classification' ? Math.max(2, classCountOf(data.y)) : 1;
+	const channels = channelsOf(data, classCount);
+	const K = channels.count;
+	const mapper = fitBinMapper(data.features, {
+		maxBins: params.maxBins,
+		seed: params.seed,
+		categorical: data.categorical,
+		minCategoryCount: params.minCategoryCount
+	});
+	const binned = binFeatures(mapper, data.features);
+	const mtry = Math.max(
+		1,
+		params.maxFeatures === 'sqrt'
+			? Math.round(Math.sqrt(featureCount))
+			: Math.round(params.maxFeatures * featureCount)
+	);
+	const grower = new ForestTreeGrower(
+		binned,
+		mapper,
+		channels,
+		data.y,
+		params,
+		mtry,
+		data.task === 'classification',
+		n
+	);
+	const trees: FlatTree[] = [];
+	const oobSum = new Float64Array(n * K);
+	const oobCount = new Uint32Array(n);
+	const weights = new Float64Array(n);
+	for (let t = 0; t < params.trees; t++) {
+		if (options.signal?.aborted || (options.deadline !== undefined && Date.now() >= options.deadline)) break;
+		const random = createRandom(params.seed * 1_000_003 + t);
+		weights.fill(0);
+		if (params.bootstrap) for (let d = 0; d < n; d++) weights[Math.floor(random() * n)] += 1;
+		else weights.fill(1);
+		if (data.weight) for (let i = 0; i < n; i++) weights[i] *= data.weight[i];
+		let inBag = 0;
+		for (let i = 0; i < n; i++) if (weights[i] > 0) inBag++;
+		const rows = new Uint32Array(inBag);
+		for (let i = 0, j = 0; i < n; i++) if (weights[i] > 0) rows[j++] = i;
+		const tree = grower.grow(rows, weights, random);
+		trees.push(tree);
+		if (params.bootstrap) {
+			const leaves = leafIndices(tree, data.features, n);
+			for (let i = 0; i < n; i++) {
+				if (weights[i] > 0) continue;
+				oobCount[i]++;
+				for (let k = 0; k < K; k++) oobSum[i * K + k] += tree.value[leaves[i] * K + k];
+			}
+		}
+		options.onTree?.(t);
+	}
+	const model: ForestModel = { kind: 'forest', task: data.task, outputs: K, trees, featureCount };
+	if (params.bootstrap && trees.length > 0) model.oob = outOfBag(data, oobSum, oobCount, K);
+	return model;
+}
+
+function outOfBag(data: ForestData, sum: Float64Array, count: Uint32Array, K: number): ForestModel['oob'] {
+	const n = data.y.length;
+	const predictions = new Float64Array(n * K).fill(NaN);
+	let scored = 0;
+	let right = 0;
+	let se = 0;
+	let mean = 0;
+	for (let i = 0; i < n; i++) if (count[i] > 0) mean += data.y[i];
+	let covered = 0;
+	for (let i = 0; i < n; i++) if (count[i] > 0) covered++;
+	mean /= Math.max(1, covered);
+	let tot = 0;
+	for (let i = 0; i < n; i++) {
+		if (count[i] === 0) continue;
+		for (let k = 0; k < K; k++) predictions[i * K + k] = sum[i * K + k] / count[i];
+		scored++;
+		if (data.task === 'regression') {
+			se += (predictions[i] - data.y[i]) ** 2;
+			tot += (data.y[i] - mean) ** 2;
+		} else {
+			const predicted =
+				K === 1 ? (predictions[i] >= 0.5 ? 1 : 0) : argmax(predictions.subarray(i * K, i * K + K));
+			if (predicted === data.y[i]) right++;
+		}
+	}
+	if (data.task === 'regression') return { predictions, score: tot > 0 ? 1 - se / tot : 0, metric: 'r2' };
+	return { predictions, score: scored ? right / scored : 0, metric: 'accuracy' };
+}
+
+/** Mean of the trees' outputs, row-major (`out[i * outputs + k]`). */
+export function predictForest(model: ForestModel, features: Float64Array[]): Float64Array {
+	const n = features[0]?.length ?? 0;
+	const K = model.outputs;
+	const out = new Float64Array(n * K);
+	for (const tree of model.trees) {
+		const leaves = leafIndices(tree, features, n);
+		for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) out[i * K + k] += tree.value[leaves[i] * K + k];
+	}
+	const scale = model.trees.length ? 1 / model.trees.length : 0;
+	for (let j = 0; j < out.length; j++) out[j] *= scale;
+	return out;
+}
