@@ -62,6 +62,8 @@ export interface ForestData {
 	weight?: Float64Array | null;
 	categorical?: ArrayLike<boolean | number>;
 	task: 'regression' | 'classification';
+	/** Classification: the number of classes, when some may be absent from these rows (a fold). */
+	classCount?: number;
 }
 
 export interface ForestOptions {
@@ -320,7 +322,8 @@ export function fitForest(
 	const params: ForestParams = { ...DEFAULT_FOREST_PARAMS, ...partial };
 	const n = data.y.length;
 	const featureCount = data.features.length;
-	const classCount = data.task === 'classification' ? Math.max(2, classCountOf(data.y)) : 1;
+	const classCount =
+		data.task === 'classification' ? Math.max(2, data.classCount ?? classCountOf(data.y)) : 1;
 	const channels = channelsOf(data, classCount);
 	const K = channels.count;
 	const mapper = fitBinMapper(data.features, {

@@ -63,6 +63,8 @@ export interface FitData {
 	y: Float64Array;
 	weight?: Float64Array | null;
 	categorical?: ArrayLike<boolean | number>;
+	/** Softmax: the number of classes, when some may be absent from these rows (a fold). */
+	classCount?: number;
 }
 
 export interface FitOptions {
@@ -106,7 +108,10 @@ export function fitGradientBoosting(
 ): GradientBoostingModel {
 	const params: GradientBoostingParams = { ...DEFAULT_GBDT_PARAMS, ...partial };
 	const n = data.y.length;
-	const loss = createLoss(params.loss, params.loss === 'softmax' ? classCountOf(data.y) : 2);
+	const loss = createLoss(
+		params.loss,
+		params.loss === 'softmax' ? (data.classCount ?? classCountOf(data.y)) : 2
+	);
 	const K = loss.outputs;
 	const mapper = fitBinMapper(data.features, {
 		maxBins: params.maxBins,

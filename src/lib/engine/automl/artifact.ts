@@ -1,0 +1,92 @@
+/**
+ * The model artifact: one versioned, self-contained JSON bundle with everything prediction needs — the input
+ * schema, the encoders, the fitted fold models of every ensemble member (flat tree arrays), ensemble weights,
+ * calibration, decision threshold, class labels — and what the report shows: metrics, leaderboard, warnings.
+ * Loading it needs only the engine. A bundle of an unknown format or version fails with a clear message.
+ */
+import type { ColumnType } from '../frame/types';
+import type { FeatureEncoder } from '../prep/encoder';
+import type { TargetInfo, Task } from '../prep/target';
+import type { Calibration } from './calibration';
+import type { Params } from './families';
+import type { MetricName } from './scoring';
+
+export const ARTIFACT_FORMAT = 'hunch-model';
+export const ARTIFACT_VERSION = 1;
+
+export interface LeaderboardEntry {
+	trial: number;
+	family: string;
+	label: string;
+	params: Params;
+	/** Out-of-fold score under the run's metric. */
+	score: number;
+	seconds: number;
+	/** e.g. "412 rounds" (first fold). */
+	detail: string;
+	/** Its weight in the final ensemble (0 when not a member). */
+	weight: number;
+}
+
+export interface ArtifactMember {
+	trial: number;
+	family: string;
+	params: Params;
+	weight: number;
+	/** One saved model per validation fold; predictions average them. */
+	models: unknown[];
+}
+
+export interface ModelArtifact {
+	format: typeof ARTIFACT_FORMAT;
+	version: typeof ARTIFACT_VERSION;
+	createdAt: string;
+	task: Task;
+	target: TargetInfo;
+	metric: MetricName;
+	/** The columns the model reads (the target excluded), with the types they had in training. */
+	inputColumns: { name: string; type: ColumnType }[];
+	/** Fold f's models read features from foldEncoders[f] (each learned on that fold's training rows only). */
+	foldEncoders: FeatureEncoder[];
+	members: ArtifactMember[];
+	calibration: Calibration | null;
+	/** Binary tasks: class 1 is predicted when P(class 1) ≥ threshold. */
+	threshold: number;
+	validation: { description: string; folds: number; rows: number };
+	/** Every applicable metric of the final (ensembled, calibrated) out-of-fold predictions. */
+	metrics: Record<string, number>;
+	leaderboard: LeaderboardEntry[];
+	warnings: string[];
+	training: {
+		rows: number;
+		droppedRows: number;
+		seconds: number;
+		seed: number;
+		timeLimitSeconds: number;
+		trials: number;
+	};
+}
+
+export class ArtifactError extends Error {}
+
+/** Parses and checks a saved artifact. */
+export function parseArtifact(text: string, source = 'the model file'): ModelArtifact {
+	let value: unknown;
+	try {
+		value = JSON.parse(text);
+	} catch {
+		throw new ArtifactError(`${source} is not a Hunch model (it is not valid JSON).`);
+	}
+	const artifact = value as Partial<ModelArtifact>;
+	if (!artifact || artifact.format !== ARTIFACT_FORMAT)
+		throw new ArtifactError(`${source} is not a Hunch model (format "${String(artifact?.format)}").`);
+	if (artifact.version !== ARTIFACT_VERSION)
+		throw new ArtifactError(
+			`${source} was written by a ${Number(artifact.version) > ARTIFACT_VERSION ? 'newer' : 'different'} Hunch (model format version ${String(artifact.version)}; this Hunch reads version ${ARTIFACT_VERSION}). Retrain it, or use the Hunch version that trained it.`
+		);
+	return artifact as ModelArtifact;
+}
+
+export function serialiseArtifact(artifact: ModelArtifact): string {
+	return JSON.stringify(artifact);
+}

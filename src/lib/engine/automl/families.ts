@@ -1,0 +1,167 @@
+/**
+ * Model families as the search sees them: each declares its search space (typed domains), strong starting
+ * configurations (cheapest first), a relative cost, and how to fit, predict and save a model. The registry lists
+ * them in the order they are tried. Predictions are row-major: one value per row (regression value, binary
+ * P(class 1)) or one probability per class.
+ */
+import type { Task } from '../prep/target';
+import { fitForest, predictForest, type ForestModel } from '../trees/forest';
+import { fitGradientBoosting, predict as predictBoosting, type GradientBoostingModel } from '../trees/gbdt';
+import { fromPlain, toPlain } from '../trees/serialise';
+
+export type Domain =
+	| { type: 'float'; low: number; high: number; log?: boolean }
+	| { type: 'int'; low: number; high: number; log?: boolean }
+	| { type: 'choice'; values: (string | number)[] };
+
+export type Params = Record<string, number | string>;
+
+export interface TrainingSet {
+	features: Float64Array[];
+	y: Float64Array;
+	categorical: Uint8Array;
+	task: Task;
+	/** Classes (2 for binary); 1 for regression. */
+	classCount: number;
+}
+
+export interface FitContext {
+	/** Held-out rows for early stopping (the fold's validation rows). */
+	validation?: TrainingSet;
+	deadline: number;
+	signal?: AbortSignal;
+	seed: number;
+}
+
+export interface ModelFamily {
+	name: string;
+	/** Plain words for the leaderboard. */
+	label: string;
+	/** Relative training cost (gradient boosting = 1), used to order and budget trials. */
+	cost: number;
+	supports(task: Task, rows: number): boolean;
+	space: Record<string, Domain>;
+	/** Starting configurations, tried first in this order. */
+	starts(rows: number): Params[];
+	fit(train: TrainingSet, params: Params, context: FitContext): unknown;
+	predict(model: unknown, features: Float64Array[]): Float64Array;
+	/** JSON-safe form, and back. */
+	save(model: unknown): unknown;
+	load(saved: unknown): unknown;
+	/** A short description of a fitted model for progress lines ("412 trees"). */
+	describe(model: unknown): string;
+}
+
+const num = (params: Params, key: string) => Number(params[key]);
+
+const gradientBoosting: ModelFamily = {
+	name: 'gbdt',
+	label: 'Gradient-boosted trees',
+	cost: 1,
+	supports: () => true,
+	space: {
+		learningRate: { type: 'float', low: 0.01, high: 0.3, log: true },
+		maxLeaves: { type: 'int', low: 4, high: 256, log: true },
+		minSamplesLeaf: { type: 'int', low: 2, high: 100, log: true },
+		l2: { type: 'float', low: 0.001, high: 30, log: true },
+		colsample: { type: 'float', low: 0.4, high: 1 },
+		subsample: { type: 'float', low: 0.5, high: 1 }
+	},
+	starts: () => [
+		{ learningRate: 0.1, maxLeaves: 31, minSamplesLeaf: 20, l2: 0.001, colsample: 1, subsample: 1 },
+		{ learningRate: 0.05, maxLeaves: 15, minSamplesLeaf: 10, l2: 1, colsample: 0.7, subsample: 0.8 },
+		{ learningRate: 0.05, maxLeaves: 127, minSamplesLeaf: 30, l2: 3, colsample: 0.5, subsample: 0.9 }
+	],
+	fit(train, params, context) {
+		const loss =
+			train.task === 'regression' ? 'squared_error' : train.task === 'binary' ? 'logistic' : 'softmax';
+		return fitGradientBoosting(
+			{ features: train.features, y: train.y, categorical: train.categorical, classCount: train.classCount },
+			{
+				loss,
+				rounds: 3000,
+				earlyStoppingRounds: 40,
+				learningRate: num(params, 'learningRate'),
+				maxLeaves: num(params, 'maxLeaves'),
+				minSamplesLeaf: num(params, 'minSamplesLeaf'),
+				l2: num(params, 'l2'),
+				colsample: num(params, 'colsample'),
+				subsample: num(params, 'subsample'),
+				seed: context.seed
+			},
+			{
+				validation: context.validation
+					? { features: context.validation.features, y: context.validation.y }
+					: undefined,
+				deadline: context.deadline,
+				signal: context.signal
+			}
+		);
+	},
+	predict: (model, features) => predictBoosting(model as GradientBoostingModel, features),
+	save: (model) => toPlain(model),
+	load: (saved) => fromPlain(saved),
+	describe: (model) =>
+		`${(model as GradientBoostingModel).trees.length / (model as GradientBoostingModel).outputs} rounds`
+};
+
+function forestFamily(extraTrees: boolean): ModelFamily {
+	return {
+		name: extraTrees ? 'extra_trees' : 'random_forest',
+		label: extraTrees ? 'Extremely randomised trees' : 'Random forest',
+		cost: 2,
+		supports: () => true,
+		space: {
+			maxFeatures: { type: 'float', low: 0.1, high: 1 },
+			minSamplesLeaf: { type: 'int', low: 1, high: 40, log: true }
+		},
+		// Deep trees on big tables make huge models: the minimum leaf grows with the rows (≤ ~10k leaves).
+		starts: (rows) => [
+			{ maxFeatures: extraTrees ? 0.7 : 0.5, minSamplesLeaf: Math.max(1, Math.floor(rows / 10_000)) }
+		],
+		fit(train, params, context) {
+			const rows = train.y.length;
+			const model = fitForest(
+				{
+					features: train.features,
+					y: train.y,
+					categorical: train.categorical,
+					classCount: train.classCount,
+					task: train.task === 'regression' ? 'regression' : 'classification'
+				},
+				{
+					trees: 150,
+					extraTrees,
+					bootstrap: !extraTrees,
+					maxFeatures: num(params, 'maxFeatures'),
+					minSamplesLeaf: Math.max(num(params, 'minSamplesLeaf'), Math.floor(rows / 10_000)),
+					seed: context.seed
+				},
+				{ deadline: context.deadline, signal: context.signal }
+			);
+			delete model.oob; // out-of-fold predictions come from the validation folds instead
+			return model;
+		},
+		predict: (model, features) => predictForest(model as ForestModel, features),
+		save: (model) => toPlain(model),
+		load: (saved) => fromPlain(saved),
+		describe: (model) => `${(model as ForestModel).trees.length} trees`
+	};
+}
+
+export const MODEL_FAMILIES: ModelFamily[] = [gradientBoosting, forestFamily(false), forestFamily(true)];
+
+export function familyByName(name: string): ModelFamily {
+	const family = MODEL_FAMILIES.find((f) => f.name === name);
+	if (!family)
+		throw new Error(
+			`Unknown model family "${name}"; known: ${MODEL_FAMILIES.map((f) => f.name).join(', ')}.`
+		);
+	return family;
+}
+
+/** The families to search, from a `--models gbdt,random_forest` style list (all when empty). */
+export function selectFamilies(names: string[] | undefined): ModelFamily[] {
+	if (!names || names.length === 0) return MODEL_FAMILIES;
+	return names.map(familyByName);
+}

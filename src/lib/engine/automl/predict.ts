@@ -1,0 +1,89 @@
+/**
+ * Prediction with a model artifact: encode the rows with each fold's encoder, average each member's fold
+ * models, blend the members by their ensemble weights, calibrate, and turn probabilities into labels.
+ */
+import type { DataFrame } from '../frame/types';
+import { encodeFeatures } from '../prep/encoder';
+import { applyCalibration } from './calibration';
+import type { ModelArtifact } from './artifact';
+import { familyByName } from './families';
+
+export interface Predictions {
+	rowCount: number;
+	/** Regression: the predicted values. */
+	values: Float64Array | null;
+	/** Classification: row-major probabilities, one per class in `artifact.target.classes` order. */
+	probabilities: Float64Array | null;
+	/** The predicted label per row (a class, or the value as text). */
+	labels: string[];
+	/** Input columns the model needs that the rows lack (treated as missing). */
+	absentColumns: string[];
+}
+
+/** Loaded member models, so repeated predictions do not re-read the JSON arrays. */
+const loaded = new WeakMap<object, unknown[]>();
+
+function modelsOf(member: ModelArtifact['members'][number]): unknown[] {
+	let models = loaded.get(member);
+	if (!models) {
+		const family = familyByName(member.family);
+		models = member.models.map((m) => family.load(m));
+		loaded.set(member, models);
+	}
+	return models;
+}
+
+/** Raw blended outputs: values, P(class 1) (binary) or row-major class probabilities. */
+export function predictBlended(
+	artifact: ModelArtifact,
+	frame: DataFrame
+): { output: Float64Array; absentColumns: string[] } {
+	const encoded = artifact.foldEncoders.map((encoder) => encodeFeatures(encoder, frame));
+	const width = artifact.task === 'multiclass' ? artifact.target.classes.length : 1;
+	const output = new Float64Array(frame.rowCount * width);
+	for (const member of artifact.members) {
+		const family = familyByName(member.family);
+		const models = modelsOf(member);
+		models.forEach((model, fold) => {
+			const p = family.predict(model, encoded[fold].features);
+			const scale = member.weight / models.length;
+			for (let j = 0; j < output.length; j++) output[j] += scale * p[j];
+		});
+	}
+	const calibrated =
+		artifact.task === 'regression' ? output : applyCalibration(artifact.calibration, output, width);
+	return { output: calibrated, absentColumns: encoded[0]?.absentColumns ?? [] };
+}
+
+export function predictFrame(artifact: ModelArtifact, frame: DataFrame): Predictions {
+	const { output, absentColumns } = predictBlended(artifact, frame);
+	const n = frame.rowCount;
+	if (artifact.task === 'regression')
+		return {
+			rowCount: n,
+			values: output,
+			probabilities: null,
+			labels: Array.from(output, (v) => String(v)),
+			absentColumns
+		};
+	const classes = artifact.target.classes;
+	const k = classes.length;
+	let probabilities: Float64Array;
+	const labels: string[] = new Array(n);
+	if (artifact.task === 'binary') {
+		probabilities = new Float64Array(n * 2);
+		for (let i = 0; i < n; i++) {
+			probabilities[i * 2] = 1 - output[i];
+			probabilities[i * 2 + 1] = output[i];
+			labels[i] = classes[output[i] >= artifact.threshold ? 1 : 0];
+		}
+	} else {
+		probabilities = output;
+		for (let i = 0; i < n; i++) {
+			let best = 0;
+			for (let c = 1; c < k; c++) if (output[i * k + c] > output[i * k + best]) best = c;
+			labels[i] = classes[best];
+		}
+	}
+	return { rowCount: n, values: null, probabilities, labels, absentColumns };
+}

@@ -1,0 +1,354 @@
+/**
+ * The AutoML run: a table and a target in, a model artifact out, within a wall-clock budget.
+ *
+ *   target → task and metric → validation folds → per fold, features learned on its training rows only →
+ *   trials (searcher suggests, every fold fits, out-of-fold predictions scored) → greedy ensemble of the best
+ *   trials → calibration and decision threshold → artifact.
+ *
+ * Fold models are kept rather than refitted on all rows: a refit would cost another full fit per member at the
+ * end of the budget, while averaging k fold models is a bagged model that is usually as good or better.
+ */
+import { selectRows } from '../frame/select';
+import type { DataFrame } from '../frame/types';
+import { encodeFeatures, fitEncoder, type FeatureEncoder } from '../prep/encoder';
+import { describeTarget, encodeTarget, TargetError, type Task, type TargetInfo } from '../prep/target';
+import {
+	ARTIFACT_FORMAT,
+	ARTIFACT_VERSION,
+	type ArtifactMember,
+	type LeaderboardEntry,
+	type ModelArtifact
+} from './artifact';
+import { applyCalibration, chooseThreshold, fitCalibration } from './calibration';
+import { blend, selectEnsemble } from './ensemble';
+import { selectFamilies, type ModelFamily, type Params, type TrainingSet } from './families';
+import { foldCountFor, groupKFold, kFold, timeSeriesSplit, type FoldPlan } from './folds';
+import { allScores, chooseMetric, type Metric } from './scoring';
+import { LocalSearch, type Suggestion } from './search';
+import { targetWarnings } from './warnings';
+
+export interface AutoMLOptions {
+	target: string;
+	task?: Task | 'auto';
+	metric?: string;
+	timeLimitSeconds: number;
+	seed?: number;
+	/** Model families to search (all when absent). */
+	models?: string[];
+	/** Columns that are not features. */
+	exclude?: string[];
+	/** Rows sharing a value of this column stay in one fold. */
+	groupColumn?: string;
+	/** Validate on the future: folds ordered by this column. */
+	timeColumn?: string;
+	/** Stop after this many trials even with time left (tests; reproducible runs). */
+	maxTrials?: number;
+	signal?: AbortSignal;
+	onProgress?: (event: ProgressEvent) => void;
+	/** Injected clock (tests). */
+	now?: () => number;
+}
+
+export type ProgressEvent =
+	| {
+			type: 'plan';
+			task: Task;
+			metric: string;
+			validation: string;
+			rows: number;
+			features: number;
+			reason: string;
+	  }
+	| { type: 'trial-started'; trial: number; family: string; params: Params }
+	| {
+			type: 'trial-finished';
+			trial: number;
+			family: string;
+			score: number;
+			seconds: number;
+			best: number;
+			detail: string;
+	  }
+	| { type: 'ensemble'; score: number; members: number }
+	| { type: 'warning'; message: string };
+
+export class AutoMLError extends Error {}
+
+interface FoldData {
+	encoder: FeatureEncoder;
+	train: TrainingSet;
+	valid: TrainingSet;
+	validRows: Uint32Array;
+}
+
+interface TrialResult {
+	entry: LeaderboardEntry;
+	oof: Float64Array;
+	models: unknown[];
+	family: ModelFamily;
+}
+
+/** Yields to the event loop so timers, aborts and progress writes get through between fits. */
+const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+function columnValues(frame: DataFrame, name: string, what: string): DataFrame['columns'][number] {
+	const column = frame.columns.find((c) => c.name === name);
+	if (!column) throw new AutoMLError(`There is no column "${name}" to use as the ${what}.`);
+	return column;
+}
+
+function foldPlan(
+	frame: DataFrame,
+	y: Float64Array,
+	task: Task,
+	options: AutoMLOptions,
+	seed: number
+): FoldPlan {
+	const k = foldCountFor(frame.rowCount);
+	if (options.timeColumn) {
+		const column = columnValues(frame, options.timeColumn, 'time column');
+		if (column.type !== 'datetime' && column.type !== 'numeric')
+			throw new AutoMLError(
+				`The time column "${options.timeColumn}" holds ${column.type} values, not dates or numbers.`
+			);
+		return timeSeriesSplit(
+			Float64Array.from(column.values, (v, i) => (column.missing[i] ? NaN : v)),
+			Math.max(2, k)
+		);
+	}
+	if (options.groupColumn) {
+		const column = columnValues(frame, options.groupColumn, 'group column');
+		const groups = Array.from({ length: frame.rowCount }, (_, i) =>
+			'codes' in column ? String(column.codes[i]) : column.missing[i] ? '' : String(column.values[i])
+		);
+		return groupKFold(groups, k, seed);
+	}
+	return kFold(frame.rowCount, k, seed, task === 'regression' ? undefined : y);
+}
+
+function trainingSet(
+	encoder: FeatureEncoder,
+	frame: DataFrame,
+	y: Float64Array,
+	task: Task,
+	classCount: number
+): TrainingSet {
+	return {
+		features: encodeFeatures(encoder, frame).features,
+		y,
+		categorical: Uint8Array.from(encoder.features, (f) => (f.categorical ? 1 : 0)),
+		task,
+		classCount
+	};
+}
+
+/** Runs the search and returns the artifact. Throws AutoMLError/TargetError with a one-line reason. */
+export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Promise<ModelArtifact> {
+	const now = options.now ?? Date.now;
+	const started = now();
+	const seed = options.seed ?? 0;
+	const limitMs = Math.max(1, options.timeLimitSeconds) * 1000;
+	// Keep a slice of the budget for ensembling, calibration and writing the artifact.
+	const deadline = started + limitMs - Math.min(5000, limitMs * 0.1);
+	const emit = (event: ProgressEvent) => options.onProgress?.(event);
+
+	if (input.rowCount === 0) throw new AutoMLError('The table has no rows.');
+	const targetColumn = input.columns.find((c) => c.name === options.target);
+	if (!targetColumn) {
+		const names = input.columns.map((c) => `"${c.name}"`).join(', ');
+		throw new TargetError(`There is no column "${options.target}". The columns are: ${names}.`);
+	}
+	const target: TargetInfo = describeTarget(targetColumn, options.task ?? 'auto');
+	const task = target.task;
+	let metric: Metric;
+	try {
+		metric = chooseMetric(task, options.metric);
+	} catch (err) {
+		throw new AutoMLError((err as Error).message);
+	}
+	const excluded = new Set([options.target, ...(options.exclude ?? [])]);
+	for (const name of options.exclude ?? []) columnValues(input, name, 'excluded column');
+	if (options.groupColumn) excluded.add(options.groupColumn);
+
+	// Rows with a target only.
+	const allY = encodeTarget(targetColumn, target);
+	const kept = Uint32Array.from(allY.keys()).filter((i) => !Number.isNaN(allY[i]));
+	if (kept.length < 10)
+		throw new AutoMLError(
+			`Only ${kept.length} rows have a value in "${options.target}"; at least 10 are needed.`
+		);
+	const frame = kept.length === input.rowCount ? input : selectRows(input, kept);
+	const y = Float64Array.from(kept, (i) => allY[i]);
+	const classCount = task === 'regression' ? 1 : target.classes.length;
+	const width = task === 'multiclass' ? classCount : 1;
+	const featureFrame = {
+		rowCount: frame.rowCount,
+		columns: frame.columns.filter((c) => !excluded.has(c.name))
+	};
+	if (featureFrame.columns.length === 0)
+		throw new AutoMLError('There are no columns left to learn from besides the target.');
+
+	const warnings = targetWarnings(featureFrame, y, target);
+	for (const message of warnings) emit({ type: 'warning', message });
+
+	const plan = foldPlan(frame, y, task, options, seed);
+	if (plan.folds.length === 0) throw new AutoMLError('Too few rows to hold any out for validation.');
+	const folds: FoldData[] = plan.folds.map((fold) => {
+		const trainFrame = selectRows(featureFrame, fold.train);
+		const validFrame = selectRows(featureFrame, fold.valid);
+		const encoder = fitEncoder(trainFrame);
+		const trainY = Float64Array.from(fold.train, (i) => y[i]);
+		const validY = Float64Array.from(fold.valid, (i) => y[i]);
+		return {
+			encoder,
+			train: trainingSet(encoder, trainFrame, trainY, task, classCount),
+			valid: trainingSet(encoder, validFrame, validY, task, classCount),
+			validRows: fold.valid
+		};
+	});
+	// Rows scored out of fold (time splits never validate the oldest block).
+	const scored = new Uint8Array(frame.rowCount);
+	for (const fold of folds) for (const i of fold.validRows) scored[i] = 1;
+	const scoredRows = Uint32Array.from(scored.keys()).filter((i) => scored[i] === 1);
+	const scoredY = Float64Array.from(scoredRows, (i) => y[i]);
+	const positionOf = new Int32Array(frame.rowCount).fill(-1);
+	scoredRows.forEach((row, position) => (positionOf[row] = position));
+
+	emit({
+		type: 'plan',
+		task,
+		metric: metric.name,
+		validation: plan.description,
+		rows: frame.rowCount,
+		features: folds[0].encoder.features.length,
+		reason: target.reason
+	});
+
+	const families = selectFamilies(options.models).filter((f) => f.supports(task, frame.rowCount));
+	const search = new LocalSearch(families, frame.rowCount, seed, metric.higherIsBetter);
+	const results: TrialResult[] = [];
+	const keepModels = 12;
+	let best = NaN;
+	let trial = 0;
+
+	while (
+		!options.signal?.aborted &&
+		now() < deadline &&
+		(options.maxTrials === undefined || trial < options.maxTrials)
+	) {
+		const suggestion: Suggestion | null = search.suggest();
+		if (!suggestion) break;
+		const { family, params } = suggestion;
+		emit({ type: 'trial-started', trial, family: family.name, params });
+		const trialStarted = now();
+		// A trial may use up to 40% of what is left (all of it for the very first), split across the folds.
+		const remaining = deadline - trialStarted;
+		const trialBudget =
+			results.length === 0 ? remaining : Math.max(remaining * 0.4, Math.min(remaining, 2000));
+		const oof = new Float64Array(scoredRows.length * width).fill(NaN);
+		const models: unknown[] = [];
+		for (let f = 0; f < folds.length; f++) {
+			const fold = folds[f];
+			const foldDeadline = trialStarted + (trialBudget * (f + 1)) / folds.length;
+			const model = family.fit(fold.train, params, {
+				validation: fold.valid,
+				deadline: foldDeadline,
+				signal: options.signal,
+				seed: seed + f
+			});
+			models.push(model);
+			const p = family.predict(model, fold.valid.features);
+			fold.validRows.forEach((row, j) => {
+				const at = positionOf[row];
+				for (let k = 0; k < width; k++) oof[at * width + k] = p[j * width + k];
+			});
+			await pause();
+			if (options.signal?.aborted) break;
+		}
+		if (options.signal?.aborted) break;
+		const score = metric.score(scoredY, oof, classCount);
+		const seconds = (now() - trialStarted) / 1000;
+		search.onTrialComplete(suggestion, score);
+		const entry: LeaderboardEntry = {
+			trial,
+			family: family.name,
+			label: family.label,
+			params,
+			score,
+			seconds,
+			detail: family.describe(models[0]),
+			weight: 0
+		};
+		results.push({ entry, oof, models, family });
+		if (Number.isNaN(best) || (metric.higherIsBetter ? score > best : score < best)) best = score;
+		emit({ type: 'trial-finished', trial, family: family.name, score, seconds, best, detail: entry.detail });
+		// Memory: only the best trials keep their models.
+		const ranked = results
+			.filter((r) => r.models.length > 0)
+			.sort((a, b) =>
+				metric.higherIsBetter ? b.entry.score - a.entry.score : a.entry.score - b.entry.score
+			);
+		for (const r of ranked.slice(keepModels)) r.models = [];
+		trial++;
+		await pause();
+	}
+	if (options.signal?.aborted) throw new AutoMLError('The run was cancelled.');
+	const usable = results.filter((r) => r.models.length > 0 && !Number.isNaN(r.entry.score));
+	if (usable.length === 0)
+		throw new AutoMLError('No model could be trained within the time limit; give it more time.');
+
+	const selection = selectEnsemble(
+		usable.map((r) => ({ trial: r.entry.trial, oof: r.oof })),
+		scoredY,
+		metric,
+		classCount
+	);
+	emit({ type: 'ensemble', score: selection.score, members: selection.weights.length });
+	const members: ArtifactMember[] = selection.weights.map(({ trial: t, weight }) => {
+		const result = usable.find((r) => r.entry.trial === t)!;
+		result.entry.weight = weight;
+		return {
+			trial: t,
+			family: result.family.name,
+			params: result.entry.params,
+			weight,
+			models: result.models.map((m) => result.family.save(m))
+		};
+	});
+	const ensembleOof = blend(
+		selection.weights.map(({ trial: t }) => usable.find((r) => r.entry.trial === t)!.oof),
+		selection.weights.map((w) => w.weight)
+	);
+	const calibration = task === 'regression' ? null : fitCalibration(scoredY, ensembleOof, classCount);
+	const finalOof = task === 'regression' ? ensembleOof : applyCalibration(calibration, ensembleOof, width);
+	const threshold = task === 'binary' ? chooseThreshold(metric, scoredY, finalOof) : 0.5;
+
+	const leaderboard = results
+		.map((r) => r.entry)
+		.sort((a, b) => (metric.higherIsBetter ? b.score - a.score : a.score - b.score) || a.trial - b.trial);
+	return {
+		format: ARTIFACT_FORMAT,
+		version: ARTIFACT_VERSION,
+		createdAt: new Date(started).toISOString(),
+		task,
+		target,
+		metric: metric.name,
+		inputColumns: featureFrame.columns.map((c) => ({ name: c.name, type: c.type })),
+		foldEncoders: folds.map((f) => f.encoder),
+		members,
+		calibration,
+		threshold,
+		validation: { description: plan.description, folds: folds.length, rows: scoredRows.length },
+		metrics: allScores(task, scoredY, finalOof, classCount, threshold),
+		leaderboard,
+		warnings,
+		training: {
+			rows: frame.rowCount,
+			droppedRows: input.rowCount - frame.rowCount,
+			seconds: (now() - started) / 1000,
+			seed,
+			timeLimitSeconds: options.timeLimitSeconds,
+			trials: results.length
+		}
+	};
+}
