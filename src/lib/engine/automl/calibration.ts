@@ -41,11 +41,21 @@ export function applyCalibration(
 	return out;
 }
 
-/** Platt scaling by Newton's method on (a, b), from a = 1, b = 0. */
+/** Platt scaling by Newton's method on (a, b) from a = 1, b = 0, each step halved until the loss drops. */
 function fitPlatt(y: Float64Array, p: Float64Array): Calibration {
 	const z = Float64Array.from(p, logit);
+	const loss = (a: number, b: number) => {
+		let s = 0;
+		for (let i = 0; i < y.length; i++) {
+			const t = a * z[i] + b;
+			// log(1 + e^t) − y·t, computed stably
+			s += (t > 0 ? t + Math.log1p(Math.exp(-t)) : Math.log1p(Math.exp(t))) - y[i] * t;
+		}
+		return s;
+	};
 	let a = 1;
 	let b = 0;
+	let current = loss(a, b);
 	for (let iter = 0; iter < 50; iter++) {
 		let ga = 0;
 		let gb = 0;
@@ -63,12 +73,23 @@ function fitPlatt(y: Float64Array, p: Float64Array): Calibration {
 			hbb += w;
 		}
 		const det = haa * hbb - hab * hab;
-		if (Math.abs(det) < 1e-18) break;
-		const da = (hbb * ga - hab * gb) / det;
-		const db = (haa * gb - hab * ga) / det;
-		a -= da;
-		b -= db;
-		if (Math.abs(da) + Math.abs(db) < 1e-9) break;
+		if (!(Math.abs(det) > 1e-18)) break;
+		let da = (hbb * ga - hab * gb) / det;
+		let db = (haa * gb - hab * ga) / det;
+		let improved = false;
+		for (let halving = 0; halving < 30; halving++) {
+			const next = loss(a - da, b - db);
+			if (next < current) {
+				a -= da;
+				b -= db;
+				improved = current - next > 1e-10 * Math.abs(current);
+				current = next;
+				break;
+			}
+			da /= 2;
+			db /= 2;
+		}
+		if (!improved) break;
 	}
 	return { kind: 'platt', a, b };
 }

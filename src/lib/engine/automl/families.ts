@@ -31,6 +31,8 @@ export interface FitContext {
 	deadline: number;
 	signal?: AbortSignal;
 	seed: number;
+	/** How many fold models will be averaged (forests split their trees across them). */
+	foldCount: number;
 }
 
 export interface ModelFamily {
@@ -42,7 +44,7 @@ export interface ModelFamily {
 	supports(task: Task, rows: number): boolean;
 	space: Record<string, Domain>;
 	/** Starting configurations, tried first in this order. */
-	starts(rows: number): Params[];
+	starts(rows: number, task: Task): Params[];
 	fit(train: TrainingSet, params: Params, context: FitContext): unknown;
 	predict(model: unknown, features: Float64Array[]): Float64Array;
 	/** JSON-safe form, and back. */
@@ -105,6 +107,8 @@ const gradientBoosting: ModelFamily = {
 		`${(model as GradientBoostingModel).trees.length / (model as GradientBoostingModel).outputs} rounds`
 };
 
+const FOREST_TREES = 200;
+
 function forestFamily(extraTrees: boolean): ModelFamily {
 	return {
 		name: extraTrees ? 'extra_trees' : 'random_forest',
@@ -115,10 +119,8 @@ function forestFamily(extraTrees: boolean): ModelFamily {
 			maxFeatures: { type: 'float', low: 0.1, high: 1 },
 			minSamplesLeaf: { type: 'int', low: 1, high: 40, log: true }
 		},
-		// Deep trees on big tables make huge models: the minimum leaf grows with the rows (≤ ~10k leaves).
-		starts: (rows) => [
-			{ maxFeatures: extraTrees ? 0.7 : 0.5, minSamplesLeaf: Math.max(1, Math.floor(rows / 10_000)) }
-		],
+		// scikit-learn's defaults: √features per split for classification, all of them for regression.
+		starts: (_rows, task) => [{ maxFeatures: task === 'regression' ? 1 : 0.3, minSamplesLeaf: 1 }],
 		fit(train, params, context) {
 			const rows = train.y.length;
 			const model = fitForest(
@@ -130,11 +132,13 @@ function forestFamily(extraTrees: boolean): ModelFamily {
 					task: train.task === 'regression' ? 'regression' : 'classification'
 				},
 				{
-					trees: 150,
+					// 200 trees in all, split across the fold models that prediction averages.
+					trees: Math.ceil(FOREST_TREES / context.foldCount),
 					extraTrees,
 					bootstrap: !extraTrees,
 					maxFeatures: num(params, 'maxFeatures'),
-					minSamplesLeaf: Math.max(num(params, 'minSamplesLeaf'), Math.floor(rows / 10_000)),
+					// Fully grown trees on big tables make huge models: the smallest leaf grows with the rows.
+					minSamplesLeaf: Math.max(num(params, 'minSamplesLeaf'), 1 + Math.floor(rows / 5000)),
 					seed: context.seed
 				},
 				{ deadline: context.deadline, signal: context.signal }

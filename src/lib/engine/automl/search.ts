@@ -11,6 +11,7 @@
  * early-stopped, and small tables (most spreadsheets) give too few rows to rank many half-trained models well.
  */
 import { createRandom } from '../trees/random';
+import type { Task } from '../prep/target';
 import type { Domain, ModelFamily, Params } from './families';
 
 export interface Suggestion {
@@ -58,6 +59,7 @@ export class LocalSearch {
 	constructor(
 		families: ModelFamily[],
 		rows: number,
+		task: Task,
 		seed: number,
 		private readonly higherIsBetter: boolean
 	) {
@@ -73,7 +75,7 @@ export class LocalSearch {
 			tried: new Set()
 		}));
 		// Each family's first start, then the remaining starts.
-		const starts = ordered.map((f) => f.starts(rows));
+		const starts = ordered.map((f) => f.starts(rows, task));
 		const depth = Math.max(...starts.map((s) => s.length));
 		for (let d = 0; d < depth; d++)
 			ordered.forEach((family, i) => {

@@ -225,7 +225,7 @@ export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Pro
 	});
 
 	const families = selectFamilies(options.models).filter((f) => f.supports(task, frame.rowCount));
-	const search = new LocalSearch(families, frame.rowCount, seed, metric.higherIsBetter);
+	const search = new LocalSearch(families, frame.rowCount, task, seed, metric.higherIsBetter);
 	const results: TrialResult[] = [];
 	const keepModels = 12;
 	let best = NaN;
@@ -254,7 +254,8 @@ export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Pro
 				validation: fold.valid,
 				deadline: foldDeadline,
 				signal: options.signal,
-				seed: seed + f
+				seed: seed + f,
+				foldCount: folds.length
 			});
 			models.push(model);
 			const p = family.predict(model, fold.valid.features);

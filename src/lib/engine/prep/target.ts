@@ -81,7 +81,11 @@ export function describeTarget(column: Column, requested: Task | 'auto' = 'auto'
 		const values = labels.map(Number);
 		const whole = values.every((v) => Number.isInteger(v));
 		const countLike = whole && values[0] === 0 && values[values.length - 1] === values.length - 1;
-		if (whole && values.length <= 20 && !countLike)
+		// Codes repeat: a handful of values shared by many rows (not 1, 2, 3 … one per row).
+		let rows = 0;
+		for (const c of counts.values()) rows += c;
+		const repeated = rows >= 5 * values.length;
+		if (whole && values.length <= 20 && !countLike && repeated)
 			return {
 				name,
 				task: 'multiclass',

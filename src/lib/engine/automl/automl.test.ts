@@ -1,0 +1,290 @@
+import { describe, expect, it } from 'vitest';
+import type { DataFrame, NumericColumn, StringColumn } from '../frame/types';
+import { describeTarget, TargetError } from '../prep/target';
+import { parseArtifact, serialiseArtifact, ArtifactError } from './artifact';
+import { chooseThreshold, fitCalibration, applyCalibration } from './calibration';
+import { selectEnsemble } from './ensemble';
+import { kFold, groupKFold, timeSeriesSplit } from './folds';
+import { predictFrame } from './predict';
+import { METRICS } from './scoring';
+import { trainAutoML, AutoMLError } from './train';
+
+function rng(seed: number) {
+	let s = seed >>> 0;
+	return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
+}
+
+function numeric(name: string, values: number[]): NumericColumn {
+	return {
+		name,
+		type: 'numeric',
+		values: Float64Array.from(values, (v) => (Number.isNaN(v) ? NaN : v)),
+		missing: Uint8Array.from(values, (v) => (Number.isNaN(v) ? 1 : 0)),
+		integer: values.every((v) => Number.isNaN(v) || Number.isInteger(v))
+	};
+}
+
+function categorical(name: string, values: (string | null)[]): StringColumn {
+	const dictionary: string[] = [];
+	const index = new Map<string, number>();
+	const codes = Int32Array.from(values, (v) => {
+		if (v === null) return -1;
+		if (!index.has(v)) {
+			index.set(v, dictionary.length);
+			dictionary.push(v);
+		}
+		return index.get(v)!;
+	});
+	return { name, type: 'categorical', codes, dictionary };
+}
+
+/** A churn-like table: two numbers, a category, and a yes/no target. */
+function churn(n: number, seed = 1): DataFrame {
+	const r = rng(seed);
+	const tenure: number[] = [];
+	const spend: number[] = [];
+	const plan: string[] = [];
+	const churned: string[] = [];
+	for (let i = 0; i < n; i++) {
+		tenure.push(Math.round(r() * 60));
+		spend.push(r() < 0.05 ? NaN : Math.round(r() * 1000) / 10);
+		plan.push(['basic', 'plus', 'pro'][Math.floor(r() * 3)]);
+		const score =
+			-tenure[i] / 20 + (plan[i] === 'basic' ? 1 : -0.5) + (spend[i] > 60 ? 0.8 : 0) + (r() - 0.5);
+		churned.push(score > 0 ? 'yes' : 'no');
+	}
+	return {
+		rowCount: n,
+		columns: [
+			numeric('tenure', tenure),
+			numeric('spend', spend),
+			categorical('plan', plan),
+			categorical('churned', churned)
+		]
+	};
+}
+
+const column = (frame: DataFrame, name: string) => frame.columns.find((c) => c.name === name)!;
+
+describe('task detection', () => {
+	it('reads two values as binary, text as multiclass, numbers as regression, code-like integers as classes', () => {
+		expect(describeTarget(categorical('t', ['a', 'b', 'a'])).task).toBe('binary');
+		expect(describeTarget(categorical('t', ['a', 'b', 'c'])).task).toBe('multiclass');
+		expect(describeTarget(numeric('t', [1.5, 2.25, 3, 4])).task).toBe('regression');
+		// Glass-like class codes (gaps, no zero) vs a count 0, 1, 2 … (DoctorVisits-like).
+		const glass = [1, 2, 3, 5, 6, 7].flatMap((v) => Array(6).fill(v));
+		expect(describeTarget(numeric('t', glass)).task).toBe('multiclass');
+		expect(describeTarget(numeric('t', [1, 2, 3, 5, 6, 7])).task).toBe('regression'); // one row per value
+		expect(describeTarget(numeric('t', [0, 1, 2, 3, 4, 0, 1])).task).toBe('regression');
+		expect(describeTarget(numeric('t', [0, 1, 0])).classes).toEqual(['0', '1']);
+		expect(describeTarget(numeric('t', [0, 1, 2, 3, 4]), 'multiclass').task).toBe('multiclass');
+	});
+
+	it('refuses a target with one value, no values, or a task it cannot be', () => {
+		expect(() => describeTarget(categorical('t', ['a', 'a']))).toThrow(/only one value/);
+		expect(() => describeTarget(categorical('t', [null, null]))).toThrow(TargetError);
+		expect(() => describeTarget(categorical('t', ['a', 'b', 'c']), 'regression')).toThrow(/not numeric/);
+		expect(() => describeTarget(categorical('t', ['a', 'b', 'c']), 'binary')).toThrow(/exactly 2/);
+	});
+});
+
+describe('folds', () => {
+	it('stratified folds partition the rows and keep class shares', () => {
+		const y = Float64Array.from({ length: 1000 }, (_, i) => (i % 10 === 0 ? 1 : 0));
+		const plan = kFold(1000, 5, 3, y);
+		expect(plan.folds).toHaveLength(5);
+		const seen = new Uint8Array(1000);
+		for (const fold of plan.folds) {
+			for (const i of fold.valid) seen[i]++;
+			const positives = Array.from(fold.valid).filter((i) => y[i] === 1).length;
+			expect(positives).toBe(20);
+			expect(fold.train.length + fold.valid.length).toBe(1000);
+		}
+		expect(seen.every((s) => s === 1)).toBe(true);
+	});
+
+	it('group folds never split a group; time folds validate only on later rows', () => {
+		const groups = Array.from({ length: 300 }, (_, i) => `g${i % 17}`);
+		for (const fold of groupKFold(groups, 5, 1).folds) {
+			const trainGroups = new Set(Array.from(fold.train, (i) => groups[i]));
+			for (const i of fold.valid) expect(trainGroups.has(groups[i])).toBe(false);
+		}
+		const times = Float64Array.from({ length: 100 }, (_, i) => (i * 37) % 100);
+		for (const fold of timeSeriesSplit(times, 3).folds) {
+			const latestTrain = Math.max(...Array.from(fold.train, (i) => times[i]));
+			const earliestValid = Math.min(...Array.from(fold.valid, (i) => times[i]));
+			expect(latestTrain).toBeLessThan(earliestValid);
+		}
+	});
+});
+
+describe('ensemble selection, calibration, threshold', () => {
+	it('picks the better of two candidates and mixes complementary ones', () => {
+		const y = Float64Array.from({ length: 200 }, (_, i) => i % 2);
+		const good = Float64Array.from(y, (v, i) => (v ? 0.7 : 0.3) + (i % 7) * 0.01);
+		const noise = Float64Array.from(y, (_, i) => ((i * 37) % 100) / 100);
+		const selection = selectEnsemble(
+			[
+				{ trial: 0, oof: noise },
+				{ trial: 1, oof: good }
+			],
+			y,
+			METRICS.logloss,
+			2
+		);
+		expect(selection.weights[0].trial).toBe(1);
+		expect(selection.weights[0].weight).toBeGreaterThan(0.5);
+	});
+
+	it('Platt scaling repairs over-confident probabilities; the threshold maximises accuracy', () => {
+		const r = rng(5);
+		const y = Float64Array.from({ length: 2000 }, () => (r() < 0.3 ? 1 : 0));
+		// Right direction, far too confident.
+		const p = Float64Array.from(y, (v) => (r() < 0.8 ? (v ? 0.99 : 0.01) : v ? 0.01 : 0.99));
+		const calibration = fitCalibration(y, p, 2);
+		expect(calibration?.kind).toBe('platt');
+		const after = applyCalibration(calibration, p, 2);
+		expect(METRICS.logloss.score(y, after, 2)).toBeLessThan(METRICS.logloss.score(y, p, 2));
+		const skewed = Float64Array.from(y, (v) => (v ? 0.35 : 0.15) + r() * 0.1);
+		expect(chooseThreshold(METRICS.accuracy, y, skewed)).toBeLessThan(0.36);
+		expect(chooseThreshold(METRICS.auc, y, skewed)).toBe(0.5);
+	});
+});
+
+describe('trainAutoML', () => {
+	const options = { target: 'churned', timeLimitSeconds: 60, maxTrials: 4, seed: 1 };
+
+	it('trains, beats chance clearly, and the artifact survives a JSON round trip', async () => {
+		const train = churn(800, 1);
+		const test = churn(300, 2);
+		const events: string[] = [];
+		const artifact = await trainAutoML(train, { ...options, onProgress: (e) => events.push(e.type) });
+		expect(artifact.task).toBe('binary');
+		expect(artifact.metric).toBe('auc');
+		expect(artifact.target.classes).toEqual(['no', 'yes']);
+		expect(artifact.validation.folds).toBe(5);
+		expect(artifact.leaderboard).toHaveLength(4);
+		expect(artifact.metrics.auc).toBeGreaterThan(0.85);
+		expect(events[0]).toBe('plan');
+		expect(events).toContain('trial-finished');
+		expect(events).toContain('ensemble');
+		const weights = artifact.members.reduce((s, m) => s + m.weight, 0);
+		expect(weights).toBeCloseTo(1, 9);
+
+		const again = parseArtifact(serialiseArtifact(artifact));
+		const before = predictFrame(artifact, test);
+		const after = predictFrame(again, test);
+		expect(Array.from(after.probabilities!)).toEqual(Array.from(before.probabilities!));
+		const truth = column(test, 'churned') as StringColumn;
+		let right = 0;
+		for (let i = 0; i < test.rowCount; i++) if (after.labels[i] === truth.dictionary[truth.codes[i]]) right++;
+		expect(right / test.rowCount).toBeGreaterThan(0.8);
+	});
+
+	it('is deterministic for a seed when the clock does not cut trials', async () => {
+		const data = churn(400, 3);
+		const a = await trainAutoML(data, options);
+		const b = await trainAutoML(data, options);
+		expect(b.leaderboard.map((e) => [e.family, e.score])).toEqual(
+			a.leaderboard.map((e) => [e.family, e.score])
+		);
+		expect(Array.from(predictFrame(b, data).probabilities!)).toEqual(
+			Array.from(predictFrame(a, data).probabilities!)
+		);
+	});
+
+	it('stops within its time limit, and a cancelled run says so', async () => {
+		const data = churn(3000, 4);
+		const started = Date.now();
+		const artifact = await trainAutoML(data, { target: 'churned', timeLimitSeconds: 3 });
+		expect((Date.now() - started) / 1000).toBeLessThan(4.5);
+		expect(artifact.training.trials).toBeGreaterThan(0);
+		const controller = new AbortController();
+		const run = trainAutoML(data, {
+			target: 'churned',
+			timeLimitSeconds: 60,
+			signal: controller.signal,
+			onProgress: (e) => {
+				if (e.type === 'trial-finished') controller.abort();
+			}
+		});
+		await expect(run).rejects.toThrow(/cancelled/);
+	});
+
+	it("fits preprocessing on each fold's training rows only", async () => {
+		// A category that occurs only in some rows: a fold whose training rows lack it must not know it.
+		const data = churn(300, 6);
+		const plan = column(data, 'plan') as StringColumn;
+		const rare = plan.dictionary.length;
+		plan.dictionary = [...plan.dictionary, 'enterprise'];
+		for (let i = 0; i < 10; i++) plan.codes[i * 30] = rare;
+		const artifact = await trainAutoML(data, { ...options, maxTrials: 1 });
+		const knows = artifact.foldEncoders.map((encoder) => {
+			const spec = encoder.columns.find((c) => c.name === 'plan');
+			return spec?.kind === 'categorical' && spec.categories.includes('enterprise');
+		});
+		// Every fold's encoder saw the category only if some of its training rows had it: with 10 such rows over
+		// 5 folds, each fold still trains on most of them…
+		expect(knows.every(Boolean)).toBe(true);
+		// …and a column whose only non-missing values sit in validation rows is unknown to that fold.
+		const onlyFirst = categorical(
+			'flag',
+			Array.from({ length: 300 }, (_, i) => (i === 0 ? 'x' : null))
+		);
+		const withFlag: DataFrame = { rowCount: 300, columns: [...data.columns, onlyFirst] };
+		const flagged = await trainAutoML(withFlag, { ...options, maxTrials: 1 });
+		const learned = flagged.foldEncoders.map((encoder) => {
+			const spec = encoder.columns.find((c) => c.name === 'flag');
+			return spec?.kind === 'categorical' ? spec.categories.length : -1;
+		});
+		expect(learned.filter((count) => count === 0)).toHaveLength(1); // the fold validating row 0
+		expect(learned.filter((count) => count === 1)).toHaveLength(4);
+	});
+
+	it('multiclass and regression targets, metric override, clear errors', async () => {
+		const data = churn(400, 7);
+		const regression: DataFrame = {
+			rowCount: 400,
+			columns: data.columns.filter((c) => c.name !== 'churned')
+		};
+		const reg = await trainAutoML(regression, {
+			target: 'spend',
+			timeLimitSeconds: 30,
+			maxTrials: 2,
+			metric: 'mae'
+		});
+		expect(reg.task).toBe('regression');
+		expect(reg.metric).toBe('mae');
+		expect(reg.training.droppedRows).toBeGreaterThan(0); // rows without spend
+		const multi = await trainAutoML(data, { target: 'plan', timeLimitSeconds: 30, maxTrials: 2 });
+		expect(multi.task).toBe('multiclass');
+		const p = predictFrame(multi, data).probabilities!;
+		expect(p.length).toBe(400 * 3);
+		await expect(trainAutoML(data, { target: 'nope', timeLimitSeconds: 5 })).rejects.toThrow(
+			/no column "nope"/
+		);
+		await expect(
+			trainAutoML(data, { target: 'churned', timeLimitSeconds: 5, metric: 'rmse' })
+		).rejects.toThrow(AutoMLError);
+	});
+
+	it('warns about a leaking column and class imbalance', async () => {
+		const data = churn(600, 8);
+		const target = column(data, 'churned') as StringColumn;
+		const leak = categorical(
+			'cancel_reason',
+			Array.from(target.codes, (c) => (target.dictionary[c] === 'yes' ? 'moved' : 'none'))
+		);
+		const frame: DataFrame = { rowCount: 600, columns: [...data.columns, leak] };
+		const artifact = await trainAutoML(frame, { ...options, maxTrials: 1 });
+		expect(artifact.warnings.join('\n')).toMatch(/"cancel_reason" alone predicts "churned" almost perfectly/);
+	});
+
+	it('an artifact of another version fails with a clear message', () => {
+		expect(() => parseArtifact(JSON.stringify({ format: 'hunch-model', version: 99 }))).toThrow(
+			/newer Hunch/
+		);
+		expect(() => parseArtifact('{"format":"other"}')).toThrow(ArtifactError);
+		expect(() => parseArtifact('not json')).toThrow(/not valid JSON/);
+	});
+});
