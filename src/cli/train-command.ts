@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { serialiseArtifact, type ModelArtifact } from '../lib/engine/automl/artifact';
 import { METRICS, type MetricName } from '../lib/engine/automl/scoring';
@@ -10,7 +11,8 @@ import { readInputTable, stringFlag } from './input';
 export const TRAIN_USAGE = `hunch train <train.csv|.xlsx> --target <column> --out <model-dir>
       [--task auto|binary|multiclass|regression] [--metric auto|auc|logloss|accuracy|balanced_accuracy|f1|rmse|mae|r2]
       [--time-limit <seconds, default 60>] [--seed <n>] [--models gbdt,random_forest,extra_trees]
-      [--exclude <col,col>] [--group <column>] [--time-column <column>] [--max-trials <n>] [--sheet <name>]`;
+      [--exclude <col,col>] [--group <column>] [--time-column <column>] [--max-trials <n>] [--threads <n, default: all cores>]
+      [--sheet <name>]`;
 
 function formatScore(metric: MetricName, score: number): string {
 	return `${METRICS[metric].label} ${Number.isFinite(score) ? score.toFixed(4) : String(score)}`;
@@ -94,6 +96,7 @@ export async function trainCommand(args: ParsedArgs, err: (s: string) => void): 
 		groupColumn: stringFlag(args, 'group'),
 		timeColumn: stringFlag(args, 'time-column'),
 		maxTrials: maxTrials === undefined ? undefined : parseInteger(maxTrials, 'max-trials', 0, 1),
+		threads: parseInteger(stringFlag(args, 'threads'), 'threads', os.availableParallelism(), 1),
 		onProgress: (event) => {
 			if (event.type === 'plan') metricName = event.metric as MetricName;
 			err(describe(event, () => metricName));

@@ -193,6 +193,18 @@ describe('trainAutoML', () => {
 		);
 	});
 
+	it('gives the same leaderboard and model with folds on two worker threads', async () => {
+		const data = churn(400, 3);
+		const inThread = await trainAutoML(data, options);
+		const threaded = await trainAutoML(data, { ...options, threads: 2 });
+		expect(threaded.leaderboard.map((e) => [e.family, e.score])).toEqual(
+			inThread.leaderboard.map((e) => [e.family, e.score])
+		);
+		expect(Array.from(predictFrame(threaded, data).probabilities!)).toEqual(
+			Array.from(predictFrame(inThread, data).probabilities!)
+		);
+	});
+
 	it('stops within its time limit, and a cancelled run says so', async () => {
 		const data = churn(3000, 4);
 		const started = Date.now();

@@ -7,6 +7,7 @@
 import type { Task } from '../prep/target';
 import { fitForest, predictForest, type ForestModel } from '../trees/forest';
 import { fitGradientBoosting, predict as predictBoosting, type GradientBoostingModel } from '../trees/gbdt';
+import { fitLinear, predictLinear, type LinearModel } from '../linear/linear';
 import { fromPlain, toPlain } from '../trees/serialise';
 
 export type Domain =
@@ -153,7 +154,37 @@ function forestFamily(extraTrees: boolean): ModelFamily {
 	};
 }
 
-export const MODEL_FAMILIES: ModelFamily[] = [gradientBoosting, forestFamily(false), forestFamily(true)];
+const linear: ModelFamily = {
+	name: 'linear',
+	label: 'Linear model',
+	cost: 0.3,
+	supports: () => true,
+	space: { l2: { type: 'float', low: 1e-6, high: 1, log: true } },
+	// λ = 1/rows is scikit-learn's default strength (C = 1, alpha = 1); a stronger one for noisy small tables.
+	starts: (rows) => [{ l2: Number((1 / rows).toPrecision(3)) }, { l2: Number((30 / rows).toPrecision(3)) }],
+	fit: (train, params, context) =>
+		fitLinear(
+			{
+				features: train.features,
+				y: train.y,
+				categorical: train.categorical,
+				task: train.task,
+				classCount: train.classCount
+			},
+			{ l2: num(params, 'l2'), deadline: context.deadline, signal: context.signal }
+		),
+	predict: (model, features) => predictLinear(model as LinearModel, features),
+	save: (model) => toPlain(model),
+	load: (saved) => fromPlain(saved),
+	describe: (model) => `${(model as LinearModel).design.width} inputs`
+};
+
+export const MODEL_FAMILIES: ModelFamily[] = [
+	linear,
+	gradientBoosting,
+	forestFamily(false),
+	forestFamily(true)
+];
 
 export function familyByName(name: string): ModelFamily {
 	const family = MODEL_FAMILIES.find((f) => f.name === name);

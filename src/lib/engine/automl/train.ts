@@ -25,6 +25,7 @@ import { selectFamilies, type ModelFamily, type Params, type TrainingSet } from 
 import { foldCountFor, groupKFold, kFold, timeSeriesSplit, type FoldPlan } from './folds';
 import { allScores, chooseMetric, type Metric } from './scoring';
 import { LocalSearch, type Suggestion } from './search';
+import { inThreadRunner, workerThreadRunner } from './trial-runner';
 import { targetWarnings } from './warnings';
 
 export interface AutoMLOptions {
@@ -43,6 +44,8 @@ export interface AutoMLOptions {
 	timeColumn?: string;
 	/** Stop after this many trials even with time left (tests; reproducible runs). */
 	maxTrials?: number;
+	/** Fit a trial's folds on this many worker threads (1: in this thread). Results do not depend on it. */
+	threads?: number;
 	signal?: AbortSignal;
 	onProgress?: (event: ProgressEvent) => void;
 	/** Injected clock (tests). */
@@ -87,9 +90,6 @@ interface TrialResult {
 	models: unknown[];
 	family: ModelFamily;
 }
-
-/** Yields to the event loop so timers, aborts and progress writes get through between fits. */
-const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function columnValues(frame: DataFrame, name: string, what: string): DataFrame['columns'][number] {
 	const column = frame.columns.find((c) => c.name === name);
@@ -231,67 +231,87 @@ export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Pro
 	let best = NaN;
 	let trial = 0;
 
-	while (
-		!options.signal?.aborted &&
-		now() < deadline &&
-		(options.maxTrials === undefined || trial < options.maxTrials)
-	) {
-		const suggestion: Suggestion | null = search.suggest();
-		if (!suggestion) break;
-		const { family, params } = suggestion;
-		emit({ type: 'trial-started', trial, family: family.name, params });
-		const trialStarted = now();
-		// A trial may use up to 40% of what is left (all of it for the very first), split across the folds.
-		const remaining = deadline - trialStarted;
-		const trialBudget =
-			results.length === 0 ? remaining : Math.max(remaining * 0.4, Math.min(remaining, 2000));
-		const oof = new Float64Array(scoredRows.length * width).fill(NaN);
-		const models: unknown[] = [];
-		for (let f = 0; f < folds.length; f++) {
-			const fold = folds[f];
-			const foldDeadline = trialStarted + (trialBudget * (f + 1)) / folds.length;
-			const model = family.fit(fold.train, params, {
-				validation: fold.valid,
-				deadline: foldDeadline,
-				signal: options.signal,
-				seed: seed + f,
-				foldCount: folds.length
+	const foldSets = folds.map((f) => ({ train: f.train, valid: f.valid }));
+	const threads = Math.max(1, Math.min(options.threads ?? 1, folds.length));
+	const runner =
+		threads > 1
+			? workerThreadRunner(foldSets, threads, options.signal)
+			: inThreadRunner(foldSets, options.signal);
+	try {
+		while (
+			!options.signal?.aborted &&
+			now() < deadline &&
+			(options.maxTrials === undefined || trial < options.maxTrials)
+		) {
+			const suggestion: Suggestion | null = search.suggest();
+			if (!suggestion) break;
+			const { family, params } = suggestion;
+			emit({ type: 'trial-started', trial, family: family.name, params });
+			const trialStarted = now();
+			// A trial may use up to 40% of what is left (all of it for the very first); its folds run in waves of
+			// `threads`, each wave with an equal share.
+			const remaining = deadline - trialStarted;
+			const trialBudget =
+				results.length === 0 ? remaining : Math.max(remaining * 0.4, Math.min(remaining, 2000));
+			const waves = Math.ceil(folds.length / threads);
+			const outcomes = await Promise.all(
+				folds.map((_, f) =>
+					runner.run({
+						family: family.name,
+						params,
+						fold: f,
+						deadline: trialStarted + (trialBudget * (Math.floor(f / threads) + 1)) / waves,
+						seed: seed + f,
+						foldCount: folds.length
+					})
+				)
+			).catch((err: Error) => {
+				if (options.signal?.aborted) return null;
+				throw err;
 			});
-			models.push(model);
-			const p = family.predict(model, fold.valid.features);
-			fold.validRows.forEach((row, j) => {
-				const at = positionOf[row];
-				for (let k = 0; k < width; k++) oof[at * width + k] = p[j * width + k];
+			if (!outcomes || options.signal?.aborted) break;
+			const oof = new Float64Array(scoredRows.length * width).fill(NaN);
+			outcomes.forEach((outcome, f) => {
+				folds[f].validRows.forEach((row, j) => {
+					const at = positionOf[row];
+					for (let k = 0; k < width; k++) oof[at * width + k] = outcome.predictions[j * width + k];
+				});
 			});
-			await pause();
-			if (options.signal?.aborted) break;
+			const score = metric.score(scoredY, oof, classCount);
+			const seconds = (now() - trialStarted) / 1000;
+			search.onTrialComplete(suggestion, score);
+			const entry: LeaderboardEntry = {
+				trial,
+				family: family.name,
+				label: family.label,
+				params,
+				score,
+				seconds,
+				detail: outcomes[0].detail,
+				weight: 0
+			};
+			results.push({ entry, oof, models: outcomes.map((o) => o.model), family });
+			if (Number.isNaN(best) || (metric.higherIsBetter ? score > best : score < best)) best = score;
+			emit({
+				type: 'trial-finished',
+				trial,
+				family: family.name,
+				score,
+				seconds,
+				best,
+				detail: entry.detail
+			});
+			// Memory: only the best trials keep their models.
+			const ranked = results
+				.filter((r) => r.models.length > 0)
+				.sort((a, b) =>
+					metric.higherIsBetter ? b.entry.score - a.entry.score : a.entry.score - b.entry.score
+				);
+			for (const r of ranked.slice(keepModels)) r.models = [];
+			trial++;
 		}
-		if (options.signal?.aborted) break;
-		const score = metric.score(scoredY, oof, classCount);
-		const seconds = (now() - trialStarted) / 1000;
-		search.onTrialComplete(suggestion, score);
-		const entry: LeaderboardEntry = {
-			trial,
-			family: family.name,
-			label: family.label,
-			params,
-			score,
-			seconds,
-			detail: family.describe(models[0]),
-			weight: 0
-		};
-		results.push({ entry, oof, models, family });
-		if (Number.isNaN(best) || (metric.higherIsBetter ? score > best : score < best)) best = score;
-		emit({ type: 'trial-finished', trial, family: family.name, score, seconds, best, detail: entry.detail });
-		// Memory: only the best trials keep their models.
-		const ranked = results
-			.filter((r) => r.models.length > 0)
-			.sort((a, b) =>
-				metric.higherIsBetter ? b.entry.score - a.entry.score : a.entry.score - b.entry.score
-			);
-		for (const r of ranked.slice(keepModels)) r.models = [];
-		trial++;
-		await pause();
+	} finally {
+		await runner.close();
 	}
 	if (options.signal?.aborted) throw new AutoMLError('The run was cancelled.');
 	const usable = results.filter((r) => r.models.length > 0 && !Number.isNaN(r.entry.score));
@@ -313,7 +333,7 @@ export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Pro
 			family: result.family.name,
 			params: result.entry.params,
 			weight,
-			models: result.models.map((m) => result.family.save(m))
+			models: result.models
 		};
 	});
 	const ensembleOof = blend(

@@ -1,0 +1,43 @@
+/**
+ * Fitting one fold of one trial: the unit of work the trial runners schedule, in this thread or a worker.
+ */
+import { familyByName, type Params, type TrainingSet } from './families';
+
+export interface FoldSets {
+	train: TrainingSet;
+	valid: TrainingSet;
+}
+
+export interface FoldJob {
+	family: string;
+	params: Params;
+	fold: number;
+	deadline: number;
+	seed: number;
+	foldCount: number;
+}
+
+export interface FoldOutcome {
+	/** Predictions for the fold's validation rows, row-major. */
+	predictions: Float64Array;
+	/** The fitted model in its saved (JSON-safe) form. */
+	model: unknown;
+	detail: string;
+}
+
+export function fitFold(folds: FoldSets[], job: FoldJob, signal?: AbortSignal): FoldOutcome {
+	const family = familyByName(job.family);
+	const fold = folds[job.fold];
+	const model = family.fit(fold.train, job.params, {
+		validation: fold.valid,
+		deadline: job.deadline,
+		signal,
+		seed: job.seed,
+		foldCount: job.foldCount
+	});
+	return {
+		predictions: family.predict(model, fold.valid.features),
+		model: family.save(model),
+		detail: family.describe(model)
+	};
+}
