@@ -76,6 +76,8 @@ describe('task detection', () => {
 		expect(describeTarget(numeric('t', glass)).task).toBe('multiclass');
 		expect(describeTarget(numeric('t', [1, 2, 3, 5, 6, 7])).task).toBe('regression'); // one row per value
 		expect(describeTarget(numeric('t', [0, 1, 2, 3, 4, 0, 1])).task).toBe('regression');
+		const wineQuality = [3, 4, 5, 6, 7, 8, 9].flatMap((v) => Array(6).fill(v)); // a rating: an unbroken run
+		expect(describeTarget(numeric('t', wineQuality)).task).toBe('regression');
 		expect(describeTarget(numeric('t', [0, 1, 0])).classes).toEqual(['0', '1']);
 		expect(describeTarget(numeric('t', [0, 1, 2, 3, 4]), 'multiclass').task).toBe('multiclass');
 	});

@@ -45,7 +45,7 @@ export interface ModelFamily {
 	supports(task: Task, rows: number): boolean;
 	space: Record<string, Domain>;
 	/** Starting configurations, tried first in this order. */
-	starts(rows: number, task: Task): Params[];
+	starts(rows: number, task: Task, features: number): Params[];
 	fit(train: TrainingSet, params: Params, context: FitContext): unknown;
 	predict(model: unknown, features: Float64Array[]): Float64Array;
 	/** JSON-safe form, and back. */
@@ -121,7 +121,13 @@ function forestFamily(extraTrees: boolean): ModelFamily {
 			minSamplesLeaf: { type: 'int', low: 1, high: 40, log: true }
 		},
 		// scikit-learn's defaults: √features per split for classification, all of them for regression.
-		starts: (_rows, task) => [{ maxFeatures: task === 'regression' ? 1 : 0.3, minSamplesLeaf: 1 }],
+		starts: (_rows, task, features) => [
+			{
+				maxFeatures:
+					task === 'regression' ? 1 : Number(Math.max(0.1, Math.sqrt(features) / features).toFixed(3)),
+				minSamplesLeaf: 1
+			}
+		],
 		fit(train, params, context) {
 			const rows = train.y.length;
 			const model = fitForest(

@@ -60,6 +60,7 @@ export class LocalSearch {
 		families: ModelFamily[],
 		rows: number,
 		task: Task,
+		features: number,
 		seed: number,
 		private readonly higherIsBetter: boolean
 	) {
@@ -75,7 +76,7 @@ export class LocalSearch {
 			tried: new Set()
 		}));
 		// Each family's first start, then the remaining starts.
-		const starts = ordered.map((f) => f.starts(rows, task));
+		const starts = ordered.map((f) => f.starts(rows, task, features));
 		const depth = Math.max(...starts.map((s) => s.length));
 		for (let d = 0; d < depth; d++)
 			ordered.forEach((family, i) => {

@@ -225,7 +225,14 @@ export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Pro
 	});
 
 	const families = selectFamilies(options.models).filter((f) => f.supports(task, frame.rowCount));
-	const search = new LocalSearch(families, frame.rowCount, task, seed, metric.higherIsBetter);
+	const search = new LocalSearch(
+		families,
+		frame.rowCount,
+		task,
+		folds[0].encoder.features.length,
+		seed,
+		metric.higherIsBetter
+	);
 	const results: TrialResult[] = [];
 	const keepModels = 12;
 	let best = NaN;

@@ -39,8 +39,8 @@ function orderClasses(labels: string[], numeric: boolean): string[] {
 
 /**
  * Decides the task. Text or boolean targets are classification; numbers are regression unless they have two
- * values, or are a handful of whole numbers that look like codes rather than counts (a run 0, 1, 2 … without
- * gaps reads as a count). `requested` overrides the guess when the column allows it.
+ * values, or are a handful of repeated whole numbers with gaps, which look like codes (1, 2, 3, 5, 7) rather
+ * than counts or ratings (an unbroken run such as 0 … 9 or 3 … 9). `requested` overrides the guess.
  */
 export function describeTarget(column: Column, requested: Task | 'auto' = 'auto'): TargetInfo {
 	const counts = distinctTexts(column);
@@ -80,7 +80,8 @@ export function describeTarget(column: Column, requested: Task | 'auto' = 'auto'
 	if (numeric) {
 		const values = labels.map(Number);
 		const whole = values.every((v) => Number.isInteger(v));
-		const countLike = whole && values[0] === 0 && values[values.length - 1] === values.length - 1;
+		// An unbroken run (0, 1, 2 … or 3 … 9) reads as a count or a rating: an amount. Gaps read as codes.
+		const countLike = whole && values[values.length - 1] - values[0] === values.length - 1;
 		// Codes repeat: a handful of values shared by many rows (not 1, 2, 3 … one per row).
 		let rows = 0;
 		for (const c of counts.values()) rows += c;
@@ -92,7 +93,15 @@ export function describeTarget(column: Column, requested: Task | 'auto' = 'auto'
 				classes: labels,
 				reason: `${values.length} distinct whole numbers that look like category codes (use --task regression if they are amounts)`
 			};
-		return { name, task: 'regression', classes: [], reason: 'the column holds numbers' };
+		return {
+			name,
+			task: 'regression',
+			classes: [],
+			reason:
+				countLike && values.length <= 20
+					? 'the column holds a run of whole numbers, read as amounts (use --task multiclass if they are categories)'
+					: 'the column holds numbers'
+		};
 	}
 	if (counts.size > MAX_CLASSES)
 		throw new TargetError(
