@@ -23,7 +23,10 @@ export interface Suggestion {
 
 interface FamilyState {
 	family: ModelFamily;
-	best: Params | null;
+	/** Where the local search stands, and its score (NaN right after a restart). */
+	incumbent: Params | null;
+	incumbentScore: number;
+	/** The family's best score ever, to rank families. */
 	bestScore: number;
 	step: number;
 	/** The last direction tried, to try its opposite after a failure. */
@@ -31,6 +34,8 @@ interface FamilyState {
 	failures: number;
 	tried: Set<string>;
 }
+
+const MIN_STEP = 0.03;
 
 function toUnit(domain: Domain, value: number | string): number {
 	if (domain.type === 'choice')
@@ -68,7 +73,8 @@ export class LocalSearch {
 		const ordered = [...families].sort((a, b) => a.cost - b.cost);
 		this.states = ordered.map((family) => ({
 			family,
-			best: null,
+			incumbent: null,
+			incumbentScore: NaN,
 			bestScore: NaN,
 			step: 0.25,
 			direction: null,
@@ -90,20 +96,39 @@ export class LocalSearch {
 		return this.higherIsBetter ? a > b : a < b;
 	}
 
+	/**
+	 * The next configuration. Local steps go to the best family two times in three, the others in turn; a family
+	 * whose search has converged (smallest step, repeated failures, or only repeats left) is skipped, and when
+	 * every family has converged one restarts from a random point of its space, so the budget is never idle.
+	 */
 	suggest(): Suggestion | null {
 		const next = this.pending.shift();
 		if (next) {
 			this.stateOf(next.family).tried.add(JSON.stringify(next.params));
 			return next;
 		}
-		const candidates = this.states.filter((s) => s.best);
+		const candidates = this.states.filter((s) => s.incumbent);
 		if (candidates.length === 0) return null;
 		const ranked = [...candidates].sort((a, b) => (this.better(a.bestScore, b.bestScore) ? -1 : 1));
 		this.proposals++;
-		const state =
+		const first =
 			ranked.length === 1 || this.proposals % 3 !== 0
-				? ranked[0]
-				: ranked[1 + (Math.floor(this.proposals / 3) % (ranked.length - 1))];
+				? 0
+				: 1 + (Math.floor(this.proposals / 3) % (ranked.length - 1));
+		const order = [ranked[first], ...ranked.filter((_, i) => i !== first)];
+		for (const state of order) {
+			if (state.step <= MIN_STEP && state.failures >= 4) continue;
+			const suggestion = this.localStep(state);
+			if (suggestion) return suggestion;
+		}
+		for (const state of order) {
+			const restart = this.restart(state);
+			if (restart) return restart;
+		}
+		return null;
+	}
+
+	private localStep(state: FamilyState): Suggestion | null {
 		for (let attempt = 0; attempt < 20; attempt++) {
 			const params = this.step(state);
 			const key = JSON.stringify(params);
@@ -113,6 +138,26 @@ export class LocalSearch {
 			}
 			state.direction = null; // a repeat: draw a fresh direction
 			state.step = Math.min(0.5, state.step * 1.5);
+		}
+		state.step = MIN_STEP;
+		state.failures = Math.max(state.failures, 4);
+		return null;
+	}
+
+	private restart(state: FamilyState): Suggestion | null {
+		const space = state.family.space;
+		for (let attempt = 0; attempt < 20; attempt++) {
+			const params: Params = {};
+			for (const [key, domain] of Object.entries(space)) params[key] = fromUnit(domain, this.random());
+			const key = JSON.stringify(params);
+			if (state.tried.has(key)) continue;
+			state.tried.add(key);
+			state.incumbent = params;
+			state.incumbentScore = NaN;
+			state.step = 0.25;
+			state.failures = 0;
+			state.direction = null;
+			return { family: state.family, params, origin: 'local' };
 		}
 		return null;
 	}
@@ -130,10 +175,13 @@ export class LocalSearch {
 			direction = new Map(keys.map((k, i) => [k, raw[i] / norm]));
 		}
 		state.direction = direction;
-		const params: Params = { ...state.best! };
+		const params: Params = { ...state.incumbent! };
 		for (const key of keys) {
 			const domain = space[key];
-			params[key] = fromUnit(domain, toUnit(domain, state.best![key]) + state.step * direction.get(key)!);
+			params[key] = fromUnit(
+				domain,
+				toUnit(domain, state.incumbent![key]) + state.step * direction.get(key)!
+			);
 		}
 		return params;
 	}
@@ -144,16 +192,17 @@ export class LocalSearch {
 
 	onTrialComplete(suggestion: Suggestion, score: number): void {
 		const state = this.stateOf(suggestion.family);
-		if (this.better(score, state.bestScore)) {
-			state.best = suggestion.params;
-			state.bestScore = score;
-			state.failures = 0;
-		} else if (suggestion.origin === 'local') {
+		if (this.better(score, state.bestScore)) state.bestScore = score;
+		if (!state.incumbent || this.better(score, state.incumbentScore) || Number.isNaN(state.incumbentScore)) {
+			if (suggestion.origin === 'local' && state.incumbent && !Number.isNaN(state.incumbentScore))
+				state.failures = 0;
+			state.incumbent = suggestion.params;
+			state.incumbentScore = Number.isNaN(score) ? state.incumbentScore : score;
+			return;
+		}
+		if (suggestion.origin === 'local') {
 			state.failures++;
-			if (state.failures % 2 === 0) state.step = Math.max(0.03, state.step / 2);
-		} else if (!state.best) {
-			state.best = suggestion.params;
-			state.bestScore = score;
+			if (state.failures % 2 === 0) state.step = Math.max(MIN_STEP, state.step / 2);
 		}
 	}
 }

@@ -142,6 +142,25 @@ function trainingSet(
 	};
 }
 
+/**
+ * The trials the ensemble may draw on: the 10 best overall and each family's 3 best, so a family that trails
+ * slightly still offers the diversity that makes blending pay. Only these keep their fitted models.
+ */
+function ensembleCandidates(results: TrialResult[], metric: Metric): Set<TrialResult> {
+	const scoredResults = results.filter((r) => !Number.isNaN(r.entry.score));
+	const byScore = [...scoredResults].sort((a, b) =>
+		metric.higherIsBetter ? b.entry.score - a.entry.score : a.entry.score - b.entry.score
+	);
+	const keep = new Set(byScore.slice(0, 10));
+	const perFamily = new Map<string, number>();
+	for (const r of byScore) {
+		const count = perFamily.get(r.family.name) ?? 0;
+		if (count < 3) keep.add(r);
+		perFamily.set(r.family.name, count + 1);
+	}
+	return keep;
+}
+
 /** Runs the search and returns the artifact. Throws AutoMLError/TargetError with a one-line reason. */
 export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Promise<ModelArtifact> {
 	const now = options.now ?? Date.now;
@@ -234,7 +253,6 @@ export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Pro
 		metric.higherIsBetter
 	);
 	const results: TrialResult[] = [];
-	const keepModels = 12;
 	let best = NaN;
 	let trial = 0;
 
@@ -309,12 +327,8 @@ export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Pro
 				detail: entry.detail
 			});
 			// Memory: only the best trials keep their models.
-			const ranked = results
-				.filter((r) => r.models.length > 0)
-				.sort((a, b) =>
-					metric.higherIsBetter ? b.entry.score - a.entry.score : a.entry.score - b.entry.score
-				);
-			for (const r of ranked.slice(keepModels)) r.models = [];
+			const keep = ensembleCandidates(results, metric);
+			for (const r of results) if (!keep.has(r)) r.models = [];
 			trial++;
 		}
 	} finally {
