@@ -8,7 +8,8 @@
  * does; λ = 1, min hessian 1, like XGBoost's defaults), then — when /usr/bin/python3 has XGBoost
  * (../shared/bench/setup.sh) — XGBoost `hist` with the same settings on the same files in the same run.
  * Prints one JSON line: fitSeconds, predictMicrosPerRow (single rows through the serving path), the test
- * metric, XGBoost's numbers and the ratios. No thresholds: numbers.
+ * metric, XGBoost's numbers and the ratios. No thresholds: numbers. Hunch's boosting fits on one thread (its
+ * parallelism is across folds and forest trees), so `--threads` sets XGBoost's threads only.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -135,7 +136,8 @@ async function main() {
 		predictRowRaw(model, row);
 	}
 	const predictMicrosPerRow = ((performance.now() - t0) * 1000) / repeats;
-	const hunch: Record<string, number> = { fitSeconds, predictMicrosPerRow };
+	// Boosting fits on one thread (forests and AutoML folds use worker threads); --threads applies to XGBoost.
+	const hunch: Record<string, number> = { fitSeconds, predictMicrosPerRow, threads: 1 };
 	if (task === 'binary') hunch.testAuc = auc(testData.y, p);
 	if (task !== 'regression')
 		hunch.testLogloss = logLoss(testData.y, p, model.outputs === 1 ? 2 : model.outputs);

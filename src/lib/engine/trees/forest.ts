@@ -13,6 +13,7 @@
  */
 import { MISSING_BIN, binFeatures, fitBinMapper, type BinMapper } from './binning';
 import { partitionRows, writeSplit } from './grower';
+import { classCountOf } from './labels';
 import { createRandom } from './random';
 import type { Split } from './splitter';
 import { TreeBuilder, leafIndices, type FlatTree } from './tree';
@@ -307,78 +308,151 @@ function shuffle(values: number[], random: () => number): void {
 	}
 }
 
-function classCountOf(y: Float64Array): number {
-	let max = 0;
-	for (let i = 0; i < y.length; i++) max = Math.max(max, y[i]);
-	return max + 1;
+/** Everything the trees of one forest share: binned data, targets, settings. Plain data (workers get a copy). */
+export interface ForestSetup {
+	params: ForestParams;
+	task: ForestData['task'];
+	rows: number;
+	featureCount: number;
+	/** Channels per leaf (1, or the class count). */
+	outputs: number;
+	mapper: BinMapper;
+	binned: Uint8Array;
+	y: Float64Array;
+	weight: Float64Array | null;
+	mtry: number;
 }
 
-/** Fits a forest. Tree t's randomness comes from (seed, t) alone, so results do not depend on timing. */
-export function fitForest(
-	data: ForestData,
-	partial: Partial<ForestParams> = {},
-	options: ForestOptions = {}
-): ForestModel {
+export function setUpForest(data: ForestData, partial: Partial<ForestParams> = {}): ForestSetup {
 	const params: ForestParams = { ...DEFAULT_FOREST_PARAMS, ...partial };
-	const n = data.y.length;
 	const featureCount = data.features.length;
 	const classCount =
 		data.task === 'classification' ? Math.max(2, data.classCount ?? classCountOf(data.y)) : 1;
-	const channels = channelsOf(data, classCount);
-	const K = channels.count;
 	const mapper = fitBinMapper(data.features, {
 		maxBins: params.maxBins,
 		seed: params.seed,
 		categorical: data.categorical,
 		minCategoryCount: params.minCategoryCount
 	});
-	const binned = binFeatures(mapper, data.features);
-	const mtry = Math.max(
-		1,
-		params.maxFeatures === 'sqrt'
-			? Math.round(Math.sqrt(featureCount))
-			: Math.round(params.maxFeatures * featureCount)
-	);
-	const grower = new ForestTreeGrower(
-		binned,
-		mapper,
-		channels,
-		data.y,
+	return {
 		params,
-		mtry,
-		data.task === 'classification',
-		n
-	);
-	const trees: FlatTree[] = [];
-	const oobSum = new Float64Array(n * K);
-	const oobCount = new Uint32Array(n);
-	const weights = new Float64Array(n);
-	for (let t = 0; t < params.trees; t++) {
-		if (options.signal?.aborted || (options.deadline !== undefined && Date.now() >= options.deadline)) break;
+		task: data.task,
+		rows: data.y.length,
+		featureCount,
+		outputs: channelsOf(data, classCount).count,
+		mapper,
+		binned: binFeatures(mapper, data.features),
+		y: data.y,
+		weight: data.weight ?? null,
+		mtry: Math.max(
+			1,
+			params.maxFeatures === 'sqrt'
+				? Math.round(Math.sqrt(featureCount))
+				: Math.round(params.maxFeatures * featureCount)
+		)
+	};
+}
+
+/** Grows the trees of one forest, one at a time; tree t depends only on (setup, t). */
+export class ForestTreeMaker {
+	private readonly grower: ForestTreeGrower;
+	readonly weights: Float64Array;
+
+	constructor(private readonly setup: ForestSetup) {
+		this.grower = new ForestTreeGrower(
+			setup.binned,
+			setup.mapper,
+			{ count: setup.outputs },
+			setup.y,
+			setup.params,
+			setup.mtry,
+			setup.task === 'classification',
+			setup.rows
+		);
+		this.weights = new Float64Array(setup.rows);
+	}
+
+	/** Tree t's bootstrap weights (into `this.weights`), then the tree. */
+	grow(t: number): FlatTree {
+		const { rows: n, params, weight } = this.setup;
 		const random = createRandom(params.seed * 1_000_003 + t);
-		weights.fill(0);
-		if (params.bootstrap) for (let d = 0; d < n; d++) weights[Math.floor(random() * n)] += 1;
-		else weights.fill(1);
-		if (data.weight) for (let i = 0; i < n; i++) weights[i] *= data.weight[i];
+		const weights = this.weights;
+		bootstrapWeights(n, params.bootstrap, weight, random, weights);
 		let inBag = 0;
 		for (let i = 0; i < n; i++) if (weights[i] > 0) inBag++;
 		const rows = new Uint32Array(inBag);
 		for (let i = 0, j = 0; i < n; i++) if (weights[i] > 0) rows[j++] = i;
-		const tree = grower.grow(rows, weights, random);
-		trees.push(tree);
-		if (params.bootstrap) {
-			const leaves = leafIndices(tree, data.features, n);
-			for (let i = 0; i < n; i++) {
-				if (weights[i] > 0) continue;
-				oobCount[i]++;
-				for (let k = 0; k < K; k++) oobSum[i * K + k] += tree.value[leaves[i] * K + k];
-			}
+		return this.grower.grow(rows, weights, random);
+	}
+}
+
+/** How often each row was drawn (n draws with replacement), times its sample weight. */
+function bootstrapWeights(
+	n: number,
+	bootstrap: boolean,
+	weight: Float64Array | null,
+	random: () => number,
+	out: Float64Array
+): void {
+	out.fill(bootstrap ? 0 : 1);
+	if (bootstrap) for (let d = 0; d < n; d++) out[Math.floor(random() * n)] += 1;
+	if (weight) for (let i = 0; i < n; i++) out[i] *= weight[i];
+}
+
+/** Tree t's bootstrap weights, replayed from the seed (for out-of-bag scoring of trees grown elsewhere). */
+export function replayBootstrap(setup: ForestSetup, t: number, out: Float64Array): void {
+	bootstrapWeights(
+		setup.rows,
+		setup.params.bootstrap,
+		setup.weight,
+		createRandom(setup.params.seed * 1_000_003 + t),
+		out
+	);
+}
+
+/** The model from grown trees (in tree order), with out-of-bag predictions when bootstrapped. */
+export function assembleForest(setup: ForestSetup, data: ForestData, trees: FlatTree[]): ForestModel {
+	const K = setup.outputs;
+	const n = setup.rows;
+	const model: ForestModel = {
+		kind: 'forest',
+		task: setup.task,
+		outputs: K,
+		trees,
+		featureCount: setup.featureCount
+	};
+	if (!setup.params.bootstrap || trees.length === 0) return model;
+	const oobSum = new Float64Array(n * K);
+	const oobCount = new Uint32Array(n);
+	const weights = new Float64Array(n);
+	trees.forEach((tree, t) => {
+		replayBootstrap(setup, t, weights);
+		const leaves = leafIndices(tree, data.features, n);
+		for (let i = 0; i < n; i++) {
+			if (weights[i] > 0) continue;
+			oobCount[i]++;
+			for (let k = 0; k < K; k++) oobSum[i * K + k] += tree.value[leaves[i] * K + k];
 		}
+	});
+	model.oob = outOfBag(data, oobSum, oobCount, K);
+	return model;
+}
+
+/** Fits a forest in this thread. Tree t's randomness comes from (seed, t) alone, so results do not depend on timing. */
+export function fitForest(
+	data: ForestData,
+	partial: Partial<ForestParams> = {},
+	options: ForestOptions = {}
+): ForestModel {
+	const setup = setUpForest(data, partial);
+	const maker = new ForestTreeMaker(setup);
+	const trees: FlatTree[] = [];
+	for (let t = 0; t < setup.params.trees; t++) {
+		if (options.signal?.aborted || (options.deadline !== undefined && Date.now() >= options.deadline)) break;
+		trees.push(maker.grow(t));
 		options.onTree?.(t);
 	}
-	const model: ForestModel = { kind: 'forest', task: data.task, outputs: K, trees, featureCount };
-	if (params.bootstrap && trees.length > 0) model.oob = outOfBag(data, oobSum, oobCount, K);
-	return model;
+	return assembleForest(setup, data, trees);
 }
 
 function outOfBag(data: ForestData, sum: Float64Array, count: Uint32Array, K: number): ForestModel['oob'] {

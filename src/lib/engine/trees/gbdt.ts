@@ -2,6 +2,7 @@ import { binFeatures, fitBinMapper } from './binning';
 import { GrowerWorkspace, growTree, type GrowParams } from './grower';
 import { histogramSize } from './histogram';
 import { createLoss, type LossName } from './losses';
+import { classCountOf } from './labels';
 import { createRandom, sampleWithoutReplacement } from './random';
 import { DEFAULT_SPLIT_PARAMS, type SplitParams } from './splitter';
 import { addTreePredictions, goesLeft, type FlatTree } from './tree';
@@ -73,12 +74,6 @@ export interface FitOptions {
 	/** Stop adding trees after this time (ms since the epoch); the model so far is returned. */
 	deadline?: number;
 	onRound?: (round: number, validationLoss: number | undefined) => void;
-}
-
-function classCountOf(y: Float64Array): number {
-	let max = 0;
-	for (let i = 0; i < y.length; i++) max = Math.max(max, y[i]);
-	return max + 1;
 }
 
 /** Sample weights times 'balanced' class weights (n / (classes × class count)). */

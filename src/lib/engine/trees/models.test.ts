@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { describeModelConformance, type ConformanceTask } from '../testing/model-conformance';
 import { MISSING_BIN, binFeatures, fitBinMapper } from './binning';
 import { fitForest, predictForest, type ForestModel } from './forest';
+import { fitForestParallel } from './forest-parallel';
 import { fitGradientBoosting, predict, predictRowRaw, type GradientBoostingModel } from './gbdt';
 import { growTree } from './grower';
 import { buildHistogram, histogramSize } from './histogram';
@@ -278,6 +279,18 @@ describe('forests', () => {
 		expect(model.oob!.metric).toBe('accuracy');
 		expect(Math.abs(model.oob!.score - right / 1000)).toBeLessThan(0.04);
 		expect(right / 1000).toBeGreaterThan(0.85);
+	});
+
+	it('grown on two worker threads, is the same forest as on one', async () => {
+		const r = rng(12);
+		const n = 600;
+		const features = [0, 1, 2].map(() => Float64Array.from({ length: n }, () => r()));
+		const y = Float64Array.from({ length: n }, (_, i) => (features[0][i] + features[1][i] > 1 ? 1 : 0));
+		const data = { features, y, task: 'classification' as const };
+		const params = { trees: 12, seed: 4 };
+		const single = fitForest(data, params);
+		const parallel = await fitForestParallel(data, params, { threads: 2 });
+		expect(serialiseTreeModel(parallel)).toBe(serialiseTreeModel(single));
 	});
 
 	it('stops at the deadline with the trees so far', () => {
