@@ -108,7 +108,16 @@ const gradientBoosting: ModelFamily = {
 		`${(model as GradientBoostingModel).trees.length / (model as GradientBoostingModel).outputs} rounds`
 };
 
-const FOREST_TREES = 200;
+/**
+ * Trees per fold model. Prediction averages the fold models, so together they form one forest of at least 200
+ * trees; on small tables each fold model also gets enough trees (up to 100) for its out-of-fold predictions to
+ * be smooth, as long as the whole artifact stays within about 500,000 tree nodes (~30 MB).
+ */
+function forestTreesPerFold(rows: number, minSamplesLeaf: number, folds: number): number {
+	const nodesPerTree = Math.max(1, (2 * rows * 0.63) / minSamplesLeaf);
+	const affordable = Math.floor(500_000 / (nodesPerTree * folds));
+	return Math.max(Math.ceil(200 / folds), Math.min(100, affordable));
+}
 
 function forestFamily(extraTrees: boolean): ModelFamily {
 	return {
@@ -130,6 +139,7 @@ function forestFamily(extraTrees: boolean): ModelFamily {
 		],
 		fit(train, params, context) {
 			const rows = train.y.length;
+			const minSamplesLeaf = Math.max(num(params, 'minSamplesLeaf'), 1 + Math.floor(rows / 5000));
 			const model = fitForest(
 				{
 					features: train.features,
@@ -139,13 +149,12 @@ function forestFamily(extraTrees: boolean): ModelFamily {
 					task: train.task === 'regression' ? 'regression' : 'classification'
 				},
 				{
-					// 200 trees in all, split across the fold models that prediction averages.
-					trees: Math.ceil(FOREST_TREES / context.foldCount),
+					trees: forestTreesPerFold(rows, minSamplesLeaf, context.foldCount),
 					extraTrees,
 					bootstrap: !extraTrees,
 					maxFeatures: num(params, 'maxFeatures'),
 					// Fully grown trees on big tables make huge models: the smallest leaf grows with the rows.
-					minSamplesLeaf: Math.max(num(params, 'minSamplesLeaf'), 1 + Math.floor(rows / 5000)),
+					minSamplesLeaf,
 					seed: context.seed
 				},
 				{ deadline: context.deadline, signal: context.signal }

@@ -39,6 +39,30 @@ function shuffled(n: number, seed: number): Uint32Array {
 	return order;
 }
 
+/** How many times k-fold is repeated (with a fresh shuffle): small tables have time to spare and noisy scores. */
+export function repeatsFor(rows: number): number {
+	if (rows <= 2000) return 3;
+	if (rows <= 10_000) return 2;
+	return 1;
+}
+
+/** K-fold repeated with different shuffles: every row is validated once per repeat. */
+export function repeatedKFold(
+	n: number,
+	k: number,
+	repeats: number,
+	seed: number,
+	classes?: Float64Array
+): FoldPlan {
+	const plans = Array.from({ length: Math.max(1, repeats) }, (_, r) => kFold(n, k, seed + 1009 * r, classes));
+	if (plans.length === 1 || k === 1) return plans[0];
+	return {
+		kind: plans[0].kind,
+		folds: plans.flatMap((p) => p.folds),
+		description: `${plans[0].description}, repeated ${plans.length} times`
+	};
+}
+
 /** Turns a fold assignment per row into folds (rows sorted ascending within each part). */
 function foldsFromAssignment(assignment: Int32Array, k: number): Fold[] {
 	const folds: Fold[] = [];

@@ -22,7 +22,7 @@ import {
 import { applyCalibration, chooseThreshold, fitCalibration } from './calibration';
 import { blend, selectEnsemble } from './ensemble';
 import { selectFamilies, type ModelFamily, type Params, type TrainingSet } from './families';
-import { foldCountFor, groupKFold, kFold, timeSeriesSplit, type FoldPlan } from './folds';
+import { foldCountFor, groupKFold, repeatedKFold, repeatsFor, timeSeriesSplit, type FoldPlan } from './folds';
 import { allScores, chooseMetric, type Metric } from './scoring';
 import { LocalSearch, type Suggestion } from './search';
 import { inThreadRunner, workerThreadRunner } from './trial-runner';
@@ -123,7 +123,13 @@ function foldPlan(
 		);
 		return groupKFold(groups, k, seed);
 	}
-	return kFold(frame.rowCount, k, seed, task === 'regression' ? undefined : y);
+	return repeatedKFold(
+		frame.rowCount,
+		k,
+		repeatsFor(frame.rowCount),
+		seed,
+		task === 'regression' ? undefined : y
+	);
 }
 
 function trainingSet(
@@ -295,13 +301,18 @@ export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Pro
 				throw err;
 			});
 			if (!outcomes || options.signal?.aborted) break;
-			const oof = new Float64Array(scoredRows.length * width).fill(NaN);
+			// Out-of-fold predictions; with repeated folds each row is validated once per repeat: average them.
+			const oof = new Float64Array(scoredRows.length * width);
+			const times = new Uint16Array(scoredRows.length);
 			outcomes.forEach((outcome, f) => {
 				folds[f].validRows.forEach((row, j) => {
 					const at = positionOf[row];
-					for (let k = 0; k < width; k++) oof[at * width + k] = outcome.predictions[j * width + k];
+					times[at]++;
+					for (let k = 0; k < width; k++) oof[at * width + k] += outcome.predictions[j * width + k];
 				});
 			});
+			for (let at = 0; at < times.length; at++)
+				for (let k = 0; k < width; k++) oof[at * width + k] /= times[at];
 			const score = metric.score(scoredY, oof, classCount);
 			const seconds = (now() - trialStarted) / 1000;
 			search.onTrialComplete(suggestion, score);
