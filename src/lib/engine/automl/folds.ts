@@ -20,10 +20,14 @@ export interface FoldPlan {
 	description: string;
 }
 
-/** How many folds a table of this size gets (1 = a 20% holdout). */
-export function foldCountFor(rows: number): number {
-	if (rows > 100_000) return 1;
-	if (rows > 20_000) return 3;
+/**
+ * How many folds a table gets (1 = a 20% holdout). Multiclass boosting grows a tree per class, so the size that
+ * counts is rows × classes (20,000 rows of 26 letters cost like 520,000 rows of a yes/no target).
+ */
+export function foldCountFor(rows: number, classes = 1): number {
+	const size = rows * Math.max(1, classes);
+	if (size > 100_000) return 1;
+	if (size > 20_000) return 3;
 	return 5;
 }
 

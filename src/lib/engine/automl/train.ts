@@ -104,7 +104,7 @@ function foldPlan(
 	options: AutoMLOptions,
 	seed: number
 ): FoldPlan {
-	const k = foldCountFor(frame.rowCount);
+	const k = foldCountFor(frame.rowCount, task === 'multiclass' ? new Set(y).size : 1);
 	if (options.timeColumn) {
 		const column = columnValues(frame, options.timeColumn, 'time column');
 		if (column.type !== 'datetime' && column.type !== 'numeric')
