@@ -187,6 +187,15 @@ describe('readCsv', () => {
 		expect(notices.map((n) => n.code)).toContain('no_header');
 	});
 
+	it('reads columns named by their position (1, 2, 3 … across five or more columns) as a header', async () => {
+		const { frame } = await read('1,2,3,4,5,y\n0.5,7,1.25,3,9,0\n0.1,2,3.5,4,1,1\n');
+		expect(frame.rowCount).toBe(2);
+		expect(frame.columns.map((c) => c.name)).toEqual(['1', '2', '3', '4', '5', 'y']);
+		const positions = await read('1,2,3,4,5\n0.5,7,1.25,3,9\n');
+		expect(positions.frame.rowCount).toBe(1);
+		expect(positions.frame.columns[0].name).toBe('1');
+	});
+
 	it('keeps header names like __proto__ as plain names', async () => {
 		const { frame } = await read('__proto__,constructor,toString\n1,2,3\n');
 		expect(frame.columns.map((c) => c.name)).toEqual(['__proto__', 'constructor', 'toString']);

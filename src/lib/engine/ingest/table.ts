@@ -70,11 +70,23 @@ export function normaliseHeaders(raw: string[], notices: ReadNotice[]): string[]
 
 /**
  * A file without a header row starts with data. Decided when every cell of the first row is a number or a
- * date: real column names almost never are.
+ * date: real column names almost never are — except columns named by their position (1, 2, 3 … or 0, 1, 2 …,
+ * as exported by tools that number columns), which are read as names.
  */
 export function firstRowLooksLikeData(row: string[]): boolean {
 	if (row.length < 2) return false;
-	return row.every((cell) => /^\s*-?\d+([.,]\d+)?\s*$/.test(cell) || /^\d{4}-\d{2}-\d{2}/.test(cell.trim()));
+	const numeric = row.every(
+		(cell) => /^\s*-?\d+([.,]\d+)?\s*$/.test(cell) || /^\d{4}-\d{2}-\d{2}/.test(cell.trim())
+	);
+	return numeric && !numbersColumns(row);
+}
+
+/** 0, 1, 2 … or 1, 2, 3 … across five or more columns: column positions used as names. */
+function numbersColumns(row: string[]): boolean {
+	if (row.length < 5) return false;
+	const first = Number(row[0].trim());
+	if (first !== 0 && first !== 1) return false;
+	return row.every((cell, i) => /^\s*\d+\s*$/.test(cell) && Number(cell.trim()) === first + i);
 }
 
 /**
