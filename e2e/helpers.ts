@@ -11,6 +11,7 @@ export async function signUp(page: Page, email: string, password = PASSWORD): Pr
 	await page.goto('/signup');
 	await page.getByLabel('Email').fill(email);
 	await page.getByLabel('Password').fill(password);
+	await expect(page.getByLabel('Email')).toHaveValue(email);
 	await page.getByRole('button', { name: 'Create account' }).click();
 	await expect(page).toHaveURL(/\/datasets$/);
 }
