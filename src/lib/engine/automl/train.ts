@@ -11,7 +11,7 @@
 import { selectRows } from '../frame/select';
 import type { DataFrame } from '../frame/types';
 import { encodeFeatures, fitEncoder, type FeatureEncoder } from '../prep/encoder';
-import { describeTarget, encodeTarget, TargetError, type Task, type TargetInfo } from '../prep/target';
+import { describeTarget, encodeTarget, findTargetColumn, type Task, type TargetInfo } from '../prep/target';
 import {
 	ARTIFACT_FORMAT,
 	ARTIFACT_VERSION,
@@ -101,10 +101,11 @@ function foldPlan(
 	frame: DataFrame,
 	y: Float64Array,
 	task: Task,
+	classCount: number,
 	options: AutoMLOptions,
 	seed: number
 ): FoldPlan {
-	const k = foldCountFor(frame.rowCount, task === 'multiclass' ? new Set(y).size : 1);
+	const k = foldCountFor(frame.rowCount, task === 'multiclass' ? classCount : 1);
 	if (options.timeColumn) {
 		const column = columnValues(frame, options.timeColumn, 'time column');
 		if (column.type !== 'datetime' && column.type !== 'numeric')
@@ -178,11 +179,7 @@ export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Pro
 	const emit = (event: ProgressEvent) => options.onProgress?.(event);
 
 	if (input.rowCount === 0) throw new AutoMLError('The table has no rows.');
-	const targetColumn = input.columns.find((c) => c.name === options.target);
-	if (!targetColumn) {
-		const names = input.columns.map((c) => `"${c.name}"`).join(', ');
-		throw new TargetError(`There is no column "${options.target}". The columns are: ${names}.`);
-	}
+	const targetColumn = findTargetColumn(input, options.target);
 	const target: TargetInfo = describeTarget(targetColumn, options.task ?? 'auto');
 	const task = target.task;
 	let metric: Metric;
@@ -216,7 +213,7 @@ export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Pro
 	const warnings = targetWarnings(featureFrame, y, target);
 	for (const message of warnings) emit({ type: 'warning', message });
 
-	const plan = foldPlan(frame, y, task, options, seed);
+	const plan = foldPlan(frame, y, task, classCount, options, seed);
 	if (plan.folds.length === 0) throw new AutoMLError('Too few rows to hold any out for validation.');
 	const folds: FoldData[] = plan.folds.map((fold) => {
 		const trainFrame = selectRows(featureFrame, fold.train);

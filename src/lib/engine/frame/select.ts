@@ -9,9 +9,8 @@ function pick<T extends Float64Array | Uint8Array | Int32Array>(values: T, rows:
 /** The given rows of a column (in that order); dictionaries are shared, not copied. */
 export function selectColumnRows(column: Column, rows: ArrayLike<number>): Column {
 	if ('codes' in column) return { ...column, codes: pick(column.codes, rows) };
-	if (column.type === 'boolean')
-		return { ...column, values: pick(column.values, rows), missing: pick(column.missing, rows) };
-	return { ...column, values: pick(column.values, rows), missing: pick(column.missing, rows) };
+	// Numeric, datetime and boolean columns: values (of their own array type) and the missing mask.
+	return { ...column, values: pick(column.values, rows), missing: pick(column.missing, rows) } as Column;
 }
 
 /** The given rows of a table (in that order). */

@@ -55,9 +55,14 @@ export function isMissing(column: Column, row: number): boolean {
 	return 'codes' in column ? column.codes[row] < 0 : column.missing[row] === 1;
 }
 
+/** How many rows the column holds. */
+export function columnLength(column: Column): number {
+	return 'codes' in column ? column.codes.length : column.missing.length;
+}
+
 export function missingCount(column: Column): number {
 	let n = 0;
-	const rows = 'codes' in column ? column.codes.length : column.missing.length;
+	const rows = columnLength(column);
 	for (let i = 0; i < rows; i++) if (isMissing(column, i)) n++;
 	return n;
 }
@@ -77,4 +82,16 @@ export function cellText(column: Column, row: number): string {
 		default:
 			return column.dictionary[column.codes[row]];
 	}
+}
+
+/** How many times each non-missing cell text occurs. */
+export function textCounts(column: Column): Map<string, number> {
+	const counts = new Map<string, number>();
+	const n = columnLength(column);
+	for (let i = 0; i < n; i++) {
+		if (isMissing(column, i)) continue;
+		const text = cellText(column, i);
+		counts.set(text, (counts.get(text) ?? 0) + 1);
+	}
+	return counts;
 }

@@ -11,7 +11,7 @@
  * Each feature remembers the column it came from, so explanations can be summed back per column.
  * Pure data in, pure data out: the encoder is plain JSON and travels inside the model artifact.
  */
-import { cellText, isMissing, type Column, type DataFrame } from '../frame/types';
+import { cellText, columnLength, isMissing, textCounts, type Column, type DataFrame } from '../frame/types';
 
 export type DatetimePart = 'year' | 'month' | 'day' | 'weekday' | 'hour' | 'days';
 
@@ -47,18 +47,8 @@ export interface EncodedFeatures {
 const MAX_CATEGORIES = 1000;
 const TEXT_WORDS = 20;
 
-function rowCountOf(column: Column): number {
-	return 'codes' in column ? column.codes.length : column.missing.length;
-}
-
 function frequentValues(column: Column, limit: number): string[] {
-	const counts = new Map<string, number>();
-	for (let i = 0; i < rowCountOf(column); i++) {
-		if (isMissing(column, i)) continue;
-		const t = cellText(column, i);
-		counts.set(t, (counts.get(t) ?? 0) + 1);
-	}
-	return [...counts.entries()]
+	return [...textCounts(column).entries()]
 		.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
 		.slice(0, limit)
 		.map(([t]) => t);
@@ -70,7 +60,7 @@ function wordsOf(text: string): string[] {
 
 function commonWords(column: Column): string[] {
 	const documents = new Map<string, number>();
-	const n = rowCountOf(column);
+	const n = columnLength(column);
 	for (let i = 0; i < n; i++) {
 		if (isMissing(column, i)) continue;
 		for (const w of new Set(wordsOf(cellText(column, i)))) documents.set(w, (documents.get(w) ?? 0) + 1);

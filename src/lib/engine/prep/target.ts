@@ -2,7 +2,7 @@
  * The target column: which kind of task it makes (binary, multiclass, regression), its classes, and its values
  * encoded for the models (class indices, or numbers). Rows whose target is missing are left out of training.
  */
-import { cellText, isMissing, type Column } from '../frame/types';
+import { cellText, columnLength, isMissing, textCounts, type Column, type DataFrame } from '../frame/types';
 
 export type Task = 'binary' | 'multiclass' | 'regression';
 export const TASKS: readonly Task[] = ['binary', 'multiclass', 'regression'];
@@ -21,15 +21,12 @@ export interface TargetInfo {
 	reason: string;
 }
 
-function distinctTexts(column: Column): Map<string, number> {
-	const counts = new Map<string, number>();
-	const n = 'codes' in column ? column.codes.length : column.missing.length;
-	for (let i = 0; i < n; i++) {
-		if (isMissing(column, i)) continue;
-		const text = cellText(column, i);
-		counts.set(text, (counts.get(text) ?? 0) + 1);
-	}
-	return counts;
+/** The target column by name, or an error that lists the columns there are. */
+export function findTargetColumn(frame: DataFrame, name: string): Column {
+	const column = frame.columns.find((c) => c.name === name);
+	if (column) return column;
+	const names = frame.columns.map((c) => `"${c.name}"`).join(', ');
+	throw new TargetError(`There is no column "${name}". The columns are: ${names}.`);
 }
 
 /** Classes in a stable order: numeric labels numerically, others alphabetically (as scikit-learn orders them). */
@@ -43,7 +40,7 @@ function orderClasses(labels: string[], numeric: boolean): string[] {
  * than counts or ratings (an unbroken run such as 0 … 9 or 3 … 9). `requested` overrides the guess.
  */
 export function describeTarget(column: Column, requested: Task | 'auto' = 'auto'): TargetInfo {
-	const counts = distinctTexts(column);
+	const counts = textCounts(column);
 	const name = column.name;
 	if (counts.size === 0) throw new TargetError(`The target column "${name}" has no values.`);
 	if (counts.size === 1)
@@ -112,7 +109,7 @@ export function describeTarget(column: Column, requested: Task | 'auto' = 'auto'
 
 /** Target values for the models: class indices or numbers; NaN where the target is missing or unknown. */
 export function encodeTarget(column: Column, info: TargetInfo): Float64Array {
-	const n = 'codes' in column ? column.codes.length : column.missing.length;
+	const n = columnLength(column);
 	const out = new Float64Array(n);
 	if (info.task === 'regression') {
 		for (let i = 0; i < n; i++) {

@@ -4,7 +4,7 @@
  */
 import type { DataFrame } from '../frame/types';
 import { encodeFeatures, fitEncoder, type FeatureEncoder } from './encoder';
-import { describeTarget, encodeTarget, TargetError, type Task, type TargetInfo } from './target';
+import { describeTarget, encodeTarget, findTargetColumn, type Task, type TargetInfo } from './target';
 
 export interface PreparedData {
 	task: Task;
@@ -33,11 +33,7 @@ export function prepareTreeData(
 	targetName: string,
 	options: { task?: Task | 'auto'; exclude?: string[] } = {}
 ): PreparedData {
-	const targetColumn = frame.columns.find((c) => c.name === targetName);
-	if (!targetColumn) {
-		const names = frame.columns.map((c) => `"${c.name}"`).join(', ');
-		throw new TargetError(`There is no column "${targetName}". The columns are: ${names}.`);
-	}
+	const targetColumn = findTargetColumn(frame, targetName);
 	const target = describeTarget(targetColumn, options.task ?? 'auto');
 	const encoder = fitEncoder(frame, [targetName, ...(options.exclude ?? [])]);
 	const rawY = encodeTarget(targetColumn, target);

@@ -15,7 +15,7 @@ import { MISSING_BIN, binFeatures, fitBinMapper, type BinMapper } from './binnin
 import { partitionRows, writeSplit } from './grower';
 import { classCountOf } from './labels';
 import { createRandom } from './random';
-import type { Split } from './splitter';
+import { goLeftTable, type Split } from './splitter';
 import { TreeBuilder, leafIndices, type FlatTree } from './tree';
 
 export interface ForestParams {
@@ -125,12 +125,8 @@ class ForestTreeGrower {
 				(this.params.maxDepth <= 0 || depth < this.params.maxDepth) &&
 				!this.pure(C);
 			if (!splittable) continue;
-			const split = this.bestSplit(rows, start, end, weights, order, random);
+			const split = this.bestSplit(rows, start, end, C, weights, order, random);
 			if (!split) continue;
-			const table = new Uint8Array(256);
-			if (split.leftBins) for (const b of split.leftBins) table[b] = 1;
-			else table.fill(1, 0, split.bin + 1);
-			table[MISSING_BIN] = split.missingLeft ? 1 : 0;
 			const mid = partitionRows(
 				this.binned,
 				width,
@@ -138,7 +134,7 @@ class ForestTreeGrower {
 				start,
 				end,
 				split.feature,
-				table,
+				goLeftTable(split),
 				this.scratchLeft,
 				this.scratchRight
 			);
@@ -173,10 +169,12 @@ class ForestTreeGrower {
 		return false;
 	}
 
+	/** `parentC` is the node's weight sum, and `nodeSums` holds its channel sums (both from `sums`). */
 	private bestSplit(
 		rows: Uint32Array,
 		start: number,
 		end: number,
+		parentC: number,
 		weights: Float64Array,
 		order: Int32Array,
 		random: () => number
@@ -187,8 +185,6 @@ class ForestTreeGrower {
 		const width = order.length;
 		const binned = this.binned;
 		const parentSums = Float64Array.from(this.nodeSums.subarray(0, K));
-		let parentC = 0;
-		for (let r = start; r < end; r++) parentC += weights[rows[r]];
 		const parentRows = end - start;
 		const score = (s: Float64Array | number[], c: number) => {
 			let t = 0;
