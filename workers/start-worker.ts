@@ -1,9 +1,14 @@
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
-import PgBoss from 'pg-boss';
+import type PgBoss from 'pg-boss';
 import { createDb } from '../src/lib/server/db';
-import { HEARTBEAT_INTERVAL_MS, PGBOSS_SCHEMA, QUEUES } from '../src/lib/server/queue/names';
+import { startQueue } from '../src/lib/server/queue/boss';
+import { HEARTBEAT_INTERVAL_MS, QUEUES, RECOVERY_INTERVAL_MS } from '../src/lib/server/queue/names';
 import { heartbeat, markWorkerStopped, registerWorker } from '../src/lib/server/queue/workers-registry';
+import { executeRun } from '../src/lib/server/runs/execute';
+import { recoverOrphanedRuns } from '../src/lib/server/runs/lifecycle';
+import { workerMemoryBudgetBytes } from '../src/lib/server/runs/memory';
+import type { TrainRunJob } from '../src/lib/server/runs/queue';
 import { runMaintenance } from './jobs/maintenance';
 
 export interface WorkerOptions {
@@ -11,6 +16,12 @@ export interface WorkerOptions {
 	log?: (message: string) => void;
 	/** How often to poll for jobs; pg-boss's minimum is half a second. */
 	pollingIntervalSeconds?: number;
+	/** Fitting threads per run (default `HUNCH_WORKER_THREADS`, else every core). */
+	threads?: number;
+	/** Memory a run may use (default `HUNCH_WORKER_MEMORY_MB`, else three quarters of the machine's). */
+	memoryBudgetBytes?: number;
+	/** How often to look for runs whose worker died (default 10 s). */
+	recoveryIntervalMs?: number;
 }
 
 export interface RunningWorker {
@@ -29,14 +40,11 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
 	const log = options.log ?? ((m: string) => console.log(`[worker] ${m}`));
 	const id = `${os.hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
 	const handle = createDb(options.databaseUrl, { max: 4, applicationName: 'hunch-worker' });
-	const boss = new PgBoss({
-		connectionString: options.databaseUrl,
-		schema: PGBOSS_SCHEMA,
-		application_name: 'hunch-worker-queue',
-		max: 4
+	const boss = await startQueue(options.databaseUrl, {
+		applicationName: 'hunch-worker-queue',
+		role: 'worker'
 	});
 	boss.on('error', (err) => log(`queue error: ${err.message}`));
-	await boss.start();
 
 	await registerWorker(handle.db, { id, hostname: os.hostname(), pid: process.pid, computeBackend: null });
 	let beating = true;
@@ -46,11 +54,6 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
 	}, HEARTBEAT_INTERVAL_MS);
 	beat.unref();
 
-	await boss.createQueue(QUEUES.maintenance, {
-		name: QUEUES.maintenance,
-		policy: 'singleton',
-		retryLimit: 0
-	});
 	await boss.schedule(QUEUES.maintenance, '* * * * *');
 	await boss.work(
 		QUEUES.maintenance,
@@ -63,7 +66,40 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
 			return result;
 		}
 	);
-	log(`worker ${id} is ready`);
+
+	// Runs: one at a time per worker (a run uses every thread); a shutdown puts the current one back in the queue.
+	const shuttingDown = new AbortController();
+	const threads = Math.max(
+		1,
+		options.threads ?? (Number(process.env.HUNCH_WORKER_THREADS) || os.availableParallelism())
+	);
+	const runContext = {
+		handle,
+		boss,
+		workerId: id,
+		threads,
+		memoryBudgetBytes: options.memoryBudgetBytes ?? workerMemoryBudgetBytes(),
+		stopping: shuttingDown.signal,
+		log
+	};
+	await boss.work<TrainRunJob>(
+		QUEUES.trainRun,
+		{ pollingIntervalSeconds: options.pollingIntervalSeconds ?? 1 },
+		async ([job]) => ({ outcome: await executeRun(runContext, job.data) })
+	);
+
+	// A run whose worker stopped heart-beating goes back to the queue within WORKER_STALE_SECONDS + this.
+	const recover = () =>
+		recoverOrphanedRuns(handle, boss).then(
+			(r) => {
+				if (r.requeued.length || r.failed.length) log(`recovered runs: ${JSON.stringify(r)}`);
+			},
+			(err: Error) => log(`run recovery failed: ${err.message}`)
+		);
+	await recover();
+	const recovery = setInterval(recover, options.recoveryIntervalMs ?? RECOVERY_INTERVAL_MS);
+	recovery.unref();
+	log(`worker ${id} is ready (${threads} thread${threads === 1 ? '' : 's'})`);
 
 	let stopping: Promise<void> | undefined;
 	return {
@@ -71,6 +107,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
 		boss,
 		stop(timeoutMs = 20_000) {
 			stopping ??= (async () => {
+				clearInterval(recovery);
+				shuttingDown.abort();
 				beating = false;
 				clearInterval(beat);
 				// `graceful` waits for active handlers; jobs still running at the timeout are failed for retry.

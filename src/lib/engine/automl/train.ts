@@ -25,7 +25,8 @@ import { selectFamilies, type ModelFamily, type Params, type TrainingSet } from 
 import { foldCountFor, groupKFold, repeatedKFold, repeatsFor, timeSeriesSplit, type FoldPlan } from './folds';
 import { allScores, chooseMetric, type Metric } from './scoring';
 import { LocalSearch, type Suggestion } from './search';
-import { inThreadRunner, workerThreadRunner } from './trial-runner';
+import type { FoldSets } from './fold-fit';
+import { inThreadRunner, workerThreadRunner, type TrialRunner } from './trial-runner';
 import { targetWarnings } from './warnings';
 
 export interface AutoMLOptions {
@@ -46,6 +47,11 @@ export interface AutoMLOptions {
 	maxTrials?: number;
 	/** Fit a trial's folds on this many worker threads (1: in this thread). Results do not depend on it. */
 	threads?: number;
+	/**
+	 * Where folds are fitted, instead of the default (this thread, or `threads` worker threads). A server worker
+	 * passes one that never fits on its main thread, so its heartbeat keeps beating through long fits.
+	 */
+	runner?: (folds: FoldSets[], threads: number, signal?: AbortSignal) => TrialRunner;
 	signal?: AbortSignal;
 	onProgress?: (event: ProgressEvent) => void;
 	/** Injected clock (tests). */
@@ -67,6 +73,7 @@ export type ProgressEvent =
 			type: 'trial-finished';
 			trial: number;
 			family: string;
+			params: Params;
 			score: number;
 			seconds: number;
 			best: number;
@@ -261,8 +268,9 @@ export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Pro
 
 	const foldSets = folds.map((f) => ({ train: f.train, valid: f.valid }));
 	const threads = Math.max(1, Math.min(options.threads ?? 1, folds.length));
-	const runner =
-		threads > 1
+	const runner = options.runner
+		? options.runner(foldSets, threads, options.signal)
+		: threads > 1
 			? workerThreadRunner(foldSets, threads, options.signal)
 			: inThreadRunner(foldSets, options.signal);
 	try {
@@ -329,6 +337,7 @@ export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Pro
 				type: 'trial-finished',
 				trial,
 				family: family.name,
+				params,
 				score,
 				seconds,
 				best,

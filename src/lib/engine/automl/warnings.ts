@@ -53,8 +53,21 @@ function singleFeaturePower(
 	return right / held.length;
 }
 
+export interface TargetWarning {
+	code: 'imbalance' | 'tiny_classes' | 'id_like' | 'leakage';
+	message: string;
+	/** The feature column the warning is about (ID-like and leakage warnings). */
+	column?: string;
+}
+
+/** The warnings' messages, as the artifact and the command line show them. */
 export function targetWarnings(features: DataFrame, y: Float64Array, target: TargetInfo): string[] {
-	const warnings: string[] = [];
+	return checkTarget(features, y, target).map((w) => w.message);
+}
+
+/** Every target-dependent warning, with the column it concerns so the wizard can leave that column out. */
+export function checkTarget(features: DataFrame, y: Float64Array, target: TargetInfo): TargetWarning[] {
+	const warnings: TargetWarning[] = [];
 	const n = y.length;
 	if (target.task !== 'regression') {
 		const counts = new Array(target.classes.length).fill(0);
@@ -62,23 +75,27 @@ export function targetWarnings(features: DataFrame, y: Float64Array, target: Tar
 		const smallest = Math.min(...counts);
 		const minority = target.classes[counts.indexOf(smallest)];
 		if (smallest / n < 0.05)
-			warnings.push(
-				`Only ${pct(smallest / n)} of rows are "${minority}" in "${target.name}". Accuracy can look high while that class is mostly missed; judge the model by AUC or log loss, and check how it does on "${minority}" rows.`
-			);
+			warnings.push({
+				code: 'imbalance',
+				message: `Only ${pct(smallest / n)} of rows are "${minority}" in "${target.name}". Accuracy can look high while that class is mostly missed; judge the model by AUC or log loss, and check how it does on "${minority}" rows.`
+			});
 		const tiny = target.classes.filter((_, c) => counts[c] < 10);
 		if (tiny.length)
-			warnings.push(
-				`${tiny.length === 1 ? 'The class' : 'The classes'} ${tiny.map((c) => `"${c}"`).join(', ')} ${tiny.length === 1 ? 'has' : 'have'} fewer than 10 rows: too few to learn reliably. Collect more examples or merge rare classes.`
-			);
+			warnings.push({
+				code: 'tiny_classes',
+				message: `${tiny.length === 1 ? 'The class' : 'The classes'} ${tiny.map((c) => `"${c}"`).join(', ')} ${tiny.length === 1 ? 'has' : 'have'} fewer than 10 rows: too few to learn reliably. Collect more examples or merge rare classes.`
+			});
 	}
 	for (const column of features.columns) {
 		if (column.type !== 'numeric' || !column.integer) continue;
 		const seen = new Set<number>();
 		for (let i = 0; i < n; i++) if (!column.missing[i]) seen.add(column.values[i]);
 		if (seen.size === n && n >= 50)
-			warnings.push(
-				`"${column.name}" holds a different whole number on every row, like a row ID. If it is one, exclude it: an ID cannot predict new rows and may pick up how the file was sorted.`
-			);
+			warnings.push({
+				code: 'id_like',
+				column: column.name,
+				message: `"${column.name}" holds a different whole number on every row, like a row ID. If it is one, exclude it: an ID cannot predict new rows and may pick up how the file was sorted.`
+			});
 	}
 	// Leakage: one column (as the model sees it) alone nearly determines the target on held-out rows.
 	const encoder = fitEncoder(features);
@@ -100,9 +117,11 @@ export function targetWarnings(features: DataFrame, y: Float64Array, target: Tar
 			if (power >= 0.99) {
 				reported.add(feature.source);
 				const measure = target.task === 'binary' ? 'AUC' : target.task === 'regression' ? 'R²' : 'accuracy';
-				warnings.push(
-					`"${feature.source}" alone predicts "${target.name}" almost perfectly (${measure} ${power.toFixed(3)} on rows it was not fitted on). If it is only known after the outcome (or is a copy of it), exclude it — otherwise the model will look great and fail in use.`
-				);
+				warnings.push({
+					code: 'leakage',
+					column: feature.source,
+					message: `"${feature.source}" alone predicts "${target.name}" almost perfectly (${measure} ${power.toFixed(3)} on rows it was not fitted on). If it is only known after the outcome (or is a copy of it), exclude it — otherwise the model will look great and fail in use.`
+				});
 			}
 		});
 	}

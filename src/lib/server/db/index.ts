@@ -78,3 +78,25 @@ export function isDatabaseUnavailable(err: unknown): boolean {
 	}
 	return false;
 }
+
+/**
+ * Runs `fn` in a transaction on one pooled client, giving it both drizzle and the raw client (pg-boss's `db`
+ * option needs the raw client so its job insert commits or rolls back with our rows).
+ */
+export async function withClientTransaction<T>(
+	pool: pg.Pool,
+	fn: (tx: Database, client: pg.PoolClient) => Promise<T>
+): Promise<T> {
+	const client = await pool.connect();
+	try {
+		await client.query('BEGIN');
+		const result = await fn(drizzle(client, { schema }), client);
+		await client.query('COMMIT');
+		return result;
+	} catch (err) {
+		await client.query('ROLLBACK').catch(() => undefined);
+		throw err;
+	} finally {
+		client.release();
+	}
+}

@@ -1,3 +1,4 @@
 export * from './auth';
 export * from './workers';
 export * from './datasets';
+export * from './runs';
