@@ -4,6 +4,11 @@ let handle: DbHandle | undefined;
 
 /** The web process's database pool, opened on first use from `DATABASE_URL`. */
 export function appDb(): Database {
+	return appDbHandle().db;
+}
+
+/** The pool itself, for transactions that also enqueue jobs (see withClientTransaction). */
+export function appDbHandle(): DbHandle {
 	if (!handle) {
 		const url = process.env.DATABASE_URL;
 		if (!url) {
@@ -14,7 +19,7 @@ export function appDb(): Database {
 			applicationName: 'hunch-web'
 		});
 	}
-	return handle.db;
+	return handle;
 }
 
 // adapter-node stops accepting requests on SIGTERM/SIGINT, lets those in flight finish, then emits this event;

@@ -7,6 +7,7 @@ import { selectEnsemble } from './ensemble';
 import { kFold, groupKFold, timeSeriesSplit } from './folds';
 import { predictFrame } from './predict';
 import { METRICS } from './scoring';
+import { checkTargetColumn } from './target-check';
 import { trainAutoML, AutoMLError } from './train';
 
 function rng(seed: number) {
@@ -301,5 +302,59 @@ describe('trainAutoML', () => {
 		);
 		expect(() => parseArtifact('{"format":"other"}')).toThrow(ArtifactError);
 		expect(() => parseArtifact('not json')).toThrow(/not valid JSON/);
+	});
+});
+
+describe('target check (the wizard)', () => {
+	it('describes a class target, warns about the leak and suggests leaving out the leak and the row ID', () => {
+		const data = churn(600, 8);
+		const target = column(data, 'churned') as StringColumn;
+		const leak = categorical(
+			'cancel_reason',
+			Array.from(target.codes, (c) => (target.dictionary[c] === 'yes' ? 'moved' : 'none'))
+		);
+		const rowId = numeric(
+			'row_number',
+			Array.from({ length: 600 }, (_, i) => i + 1)
+		);
+		const check = checkTargetColumn({ rowCount: 600, columns: [rowId, ...data.columns, leak] }, 'churned');
+		expect(check).toMatchObject({ task: 'binary', rows: 600, missing: 0, checkedRows: 600 });
+		const yes = Array.from(target.codes).filter((c) => target.dictionary[c] === 'yes').length;
+		expect(check.classes).toContainEqual({ label: 'yes', count: yes });
+		expect(check.classes!.reduce((s, c) => s + c.count, 0)).toBe(600);
+		expect(check.suggestedExclusions.map((e) => e.column).sort()).toEqual(['cancel_reason', 'row_number']);
+		expect(check.warnings.find((w) => w.code === 'leakage')?.column).toBe('cancel_reason');
+	});
+
+	it('describes a numeric target with a histogram, on a sample of a large table', () => {
+		const n = 30_000;
+		const frame: DataFrame = {
+			rowCount: n,
+			columns: [
+				numeric(
+					'x',
+					Array.from({ length: n }, (_, i) => i % 97)
+				),
+				numeric(
+					'price',
+					Array.from({ length: n }, (_, i) => (i % 1000) + 0.5)
+				)
+			]
+		};
+		const check = checkTargetColumn(frame, 'price');
+		expect(check.task).toBe('regression');
+		expect(check.numeric!.counts.reduce((a, b) => a + b, 0)).toBe(n);
+		expect(check.numeric!.min).toBe(0.5);
+		expect(check.numeric!.max).toBe(999.5);
+		expect(check.checkedRows).toBe(20_000);
+	});
+
+	it('refuses a target with one value, naming it', () => {
+		const frame: DataFrame = {
+			rowCount: 3,
+			columns: [numeric('a', [1, 2, 3]), categorical('flag', ['y', 'y', 'y'])]
+		};
+		expect(() => checkTargetColumn(frame, 'flag')).toThrow(TargetError);
+		expect(() => checkTargetColumn(frame, 'flag')).toThrow(/only one value \("y"\)/);
 	});
 });

@@ -25,8 +25,7 @@ import {
 	recordTrial,
 	requeueRun,
 	runState,
-	updateProgress,
-	type Claim
+	updateProgress
 } from './lifecycle';
 import { planMemory } from './memory';
 import type { TrainRunJob } from './queue';

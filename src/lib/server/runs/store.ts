@@ -2,7 +2,7 @@
  * Runs as the web app and the API see them: created with their queue job in one transaction, listed and read
  * only by their owner, cancelled on request. The worker side lives in ./lifecycle.ts.
  */
-import { and, asc, count, desc, eq, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type PgBoss from 'pg-boss';
 import { withClientTransaction, type Database, type DbHandle } from '../db';
 import { datasets, runs, trials, type RunProgress, type RunSettings, type RunStatus } from '../db/schema';
@@ -27,7 +27,11 @@ export interface RunSummary {
 	attempt: number;
 	createdAt: Date;
 	startedAt: Date | null;
+	attemptStartedAt: Date | null;
 	finishedAt: Date | null;
+	/** Seconds used by earlier, interrupted attempts. */
+	spentSeconds: number;
+	rerunOf: string | null;
 	/** For a queued run: 1 when it is next, counting every user's queued runs. */
 	queuePosition: number | null;
 }
@@ -67,7 +71,10 @@ const summaryColumns = {
 	attempt: runs.attempt,
 	createdAt: runs.createdAt,
 	startedAt: runs.startedAt,
+	attemptStartedAt: runs.attemptStartedAt,
 	finishedAt: runs.finishedAt,
+	spentSeconds: runs.spentSeconds,
+	rerunOf: runs.rerunOf,
 	// Spelled out: drizzle leaves single-table columns unqualified, which inside the subquery would mean `ahead`.
 	queuePosition: sql<number | null>`CASE WHEN runs.status = 'queued' THEN (
 		SELECT count(*)::int + 1 FROM runs AS ahead
@@ -189,22 +196,4 @@ export async function cancelRun(db: Database, ownerId: string, id: string): Prom
 /** Tells every listening web process that this run changed (the payload is only the id). */
 export async function notifyRun(db: Database, runId: string): Promise<void> {
 	await db.execute(sql`SELECT pg_notify(${RUN_EVENTS_CHANNEL}, ${runId})`);
-}
-
-/** How many of this owner's runs are queued or running (the runs page shows it; the API could cap it). */
-export async function activeRunCount(db: Database, ownerId: string): Promise<number> {
-	const [row] = await db
-		.select({ n: count() })
-		.from(runs)
-		.where(and(eq(runs.ownerId, ownerId), sql`${runs.status} IN ('queued', 'running')`));
-	return row.n;
-}
-
-/** Runs older than this one still queued (for tests and the queue position shown). */
-export async function queuedAhead(db: Database, createdAt: Date): Promise<number> {
-	const [row] = await db
-		.select({ n: count() })
-		.from(runs)
-		.where(and(eq(runs.status, 'queued'), lt(runs.createdAt, createdAt)));
-	return row.n;
 }

@@ -1,0 +1,40 @@
+import { and, desc, eq } from 'drizzle-orm';
+import type { Database } from '../db';
+import { models } from '../db/schema';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Everything but the artifact bytes, which only prediction needs. */
+const columns = {
+	id: models.id,
+	runId: models.runId,
+	name: models.name,
+	datasetName: models.datasetName,
+	target: models.target,
+	task: models.task,
+	metric: models.metric,
+	score: models.score,
+	metrics: models.metrics,
+	summary: models.summary,
+	artifactBytes: models.artifactBytes,
+	createdAt: models.createdAt
+};
+
+export type ModelRecord = Awaited<ReturnType<typeof listModels>>[number];
+
+export async function listModels(db: Database, ownerId: string) {
+	return db.select(columns).from(models).where(eq(models.ownerId, ownerId)).orderBy(desc(models.createdAt));
+}
+
+export async function getModel(db: Database, ownerId: string, id: string): Promise<ModelRecord | null> {
+	if (!UUID.test(id)) return null;
+	const [model] = await db
+		.select(columns)
+		.from(models)
+		.where(and(eq(models.id, id), eq(models.ownerId, ownerId)));
+	return model ?? null;
+}
+
+export function modelJson(m: ModelRecord) {
+	return { ...m, createdAt: m.createdAt.toISOString() };
+}
