@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../src/lib/server/runtime/embedded-postgres';
+import { SAMPLE_DATASETS } from '../src/lib/engine/samples/samples';
 import { spawnHunch } from '../src/lib/server/testing/app';
 import { cookieFrom, type Spawned } from '../src/lib/server/testing/processes';
 
@@ -51,6 +52,7 @@ afterAll(async () => {
 describe('npm start', () => {
 	let cookie: string;
 	let apiKey: string;
+	let runId: string;
 
 	it('serves the landing page and reports database, queue and worker online', async () => {
 		expect((await fetch(base + '/')).status).toBe(200);
@@ -191,6 +193,29 @@ describe('npm start', () => {
 		expect((await fetch(base + '/healthz')).status).toBe(200); // the first is untouched
 	});
 
+	it('has a run in progress when the restart below comes', async () => {
+		const csv = SAMPLE_DATASETS.find((s) => s.id === 'customer-churn')!.csv();
+		const upload = new FormData();
+		upload.append('file', new Blob([csv]), 'churn.csv');
+		const dataset = await fetch(base + '/api/v1/datasets', {
+			method: 'POST',
+			headers: { cookie, origin: base },
+			body: upload
+		}).then((r) => r.json());
+		const created = await fetch(base + '/api/v1/runs', {
+			method: 'POST',
+			headers: { cookie, origin: base, 'content-type': 'application/json' },
+			body: JSON.stringify({ datasetId: dataset.id, target: 'churned', timeLimitSeconds: 20 })
+		}).then((r) => r.json());
+		runId = created.id;
+		for (let i = 0; i < 300; i++) {
+			const run = await fetch(`${base}/api/v1/runs/${runId}`, { headers: { cookie } }).then((r) => r.json());
+			if (run.progress.trials >= 1) return;
+			await new Promise((r) => setTimeout(r, 200));
+		}
+		throw new Error('the run never finished a trial');
+	}, 90_000);
+
 	it('stops cleanly on Ctrl-C and keeps accounts, sessions and keys across a restart', async () => {
 		const code = await app.stop('SIGINT');
 		expect(code).toBe(0);
@@ -207,6 +232,27 @@ describe('npm start', () => {
 		const login = await form('/login', { email: 'owner@example.com', password: 'correct horse battery' });
 		expect(login.status).toBe(303);
 	});
+
+	it('resumes the run that was training when it stopped, and finishes it', async () => {
+		// The stopping worker put the run back in the queue, so the new worker takes it at once (a worker that
+		// vanished would only be noticed after its heartbeat went stale, 30 s).
+		const restarted = Date.now();
+		let resumedAfter: number | undefined;
+		for (let i = 0; i < 600; i++) {
+			const run = await fetch(`${base}/api/v1/runs/${runId}`, { headers: { cookie } }).then((r) => r.json());
+			if (run.attempt === 2) resumedAfter ??= Date.now() - restarted;
+			expect(resumedAfter ?? 0).toBeLessThan(15_000);
+			if (!['queued', 'running'].includes(run.status)) {
+				expect(run).toMatchObject({ status: 'succeeded', attempt: 2 });
+				expect(run.trials.filter((t: { attempt: number }) => t.attempt === 1).length).toBeGreaterThanOrEqual(
+					1
+				);
+				return;
+			}
+			await new Promise((r) => setTimeout(r, 200));
+		}
+		throw new Error('the run did not finish after the restart');
+	}, 150_000);
 
 	it('recovers after being killed outright: the orphaned database is taken over', async () => {
 		await app.stop('SIGKILL');
