@@ -44,6 +44,36 @@ export function openApiDocument(serverUrl: string) {
 						}
 					}
 				},
+				RunRequest: {
+					type: 'object',
+					required: ['datasetId', 'target'],
+					properties: {
+						datasetId: { type: 'string', format: 'uuid' },
+						target: { type: 'string', description: 'The column to predict' },
+						task: { type: 'string', enum: ['auto', 'binary', 'multiclass', 'regression'], default: 'auto' },
+						metric: {
+							type: 'string',
+							enum: ['auto', 'auc', 'logloss', 'accuracy', 'balanced_accuracy', 'f1', 'rmse', 'mae', 'r2'],
+							default: 'auto'
+						},
+						timeLimitSeconds: { type: 'number', minimum: 10, maximum: 86400, default: 300 },
+						excludeColumns: { type: 'array', items: { type: 'string' } },
+						models: {
+							type: 'array',
+							items: { type: 'string', enum: ['linear', 'gbdt', 'random_forest', 'extra_trees'] },
+							description: 'Model families to search; all when empty'
+						},
+						validation: {
+							type: 'object',
+							properties: {
+								kind: { type: 'string', enum: ['auto', 'group', 'time'] },
+								column: { type: 'string' }
+							}
+						},
+						seed: { type: 'integer', minimum: 0, default: 0 },
+						maxTrials: { type: 'integer', minimum: 1 }
+					}
+				},
 				ApiKey: {
 					type: 'object',
 					properties: {
@@ -176,6 +206,94 @@ export function openApiDocument(serverUrl: string) {
 				delete: {
 					summary: 'Delete a dataset',
 					responses: { '204': { description: 'Deleted' }, ...errors(401, 404) }
+				}
+			},
+			'/api/v1/datasets/{id}/target': {
+				parameters: [
+					{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
+					{ name: 'column', in: 'query', required: true, schema: { type: 'string' } },
+					{
+						name: 'task',
+						in: 'query',
+						schema: { type: 'string', enum: ['auto', 'binary', 'multiclass', 'regression'] }
+					}
+				],
+				get: {
+					summary: 'Check a column as the target: task and why, distribution, warnings, columns to leave out',
+					responses: {
+						'200': {
+							description:
+								'`{target, task, reason, rows, missing, classes | numeric, warnings, suggestedExclusions}`'
+						},
+						...errors(400, 401, 404)
+					}
+				}
+			},
+			'/api/v1/runs': {
+				get: {
+					summary: 'Your runs, newest first, with status, progress and queue position',
+					responses: { '200': { description: '`{runs: [...]}`' }, ...errors(401) }
+				},
+				post: {
+					summary: 'Start a run: saved and queued in one transaction',
+					requestBody: {
+						required: true,
+						content: { 'application/json': { schema: { $ref: '#/components/schemas/RunRequest' } } }
+					},
+					responses: {
+						'202': { description: '`{id, status, queuePosition}`; `Location` is the run' },
+						...errors(400, 401, 404, 415)
+					}
+				}
+			},
+			'/api/v1/runs/{id}': {
+				parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+				get: {
+					summary:
+						'A run: status, progress, leaderboard (best first), trials (as they finished), modelId, error',
+					responses: { '200': { description: 'The run' }, ...errors(401, 404) }
+				}
+			},
+			'/api/v1/runs/{id}/events': {
+				parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+				get: {
+					summary:
+						'Server-sent events: `event: run` with the whole run now and after every change; closes when it ends',
+					responses: {
+						'200': { description: 'An event stream', content: { 'text/event-stream': {} } },
+						...errors(401, 404)
+					}
+				}
+			},
+			'/api/v1/runs/{id}/cancel': {
+				parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+				post: {
+					summary:
+						'Cancel: a queued run at once, a running one within seconds (trials finished so far are kept)',
+					responses: { '202': { description: 'Cancelled or stopping' }, ...errors(401, 404, 409) }
+				}
+			},
+			'/api/v1/runs/{id}/rerun': {
+				parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+				post: {
+					summary: "Start a new run with this run's settings, changed by any fields of the optional body",
+					requestBody: {
+						content: { 'application/json': { schema: { $ref: '#/components/schemas/RunRequest' } } }
+					},
+					responses: { '202': { description: '`{id, status}` of the new run' }, ...errors(400, 401, 404) }
+				}
+			},
+			'/api/v1/models': {
+				get: {
+					summary: 'Your models, newest first',
+					responses: { '200': { description: '`{models: [...]}`' }, ...errors(401) }
+				}
+			},
+			'/api/v1/models/{id}': {
+				parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+				get: {
+					summary: 'A model: metrics, leaderboard, ensemble members, validation, warnings, input columns',
+					responses: { '200': { description: 'The model' }, ...errors(401, 404) }
 				}
 			},
 			'/healthz': {
