@@ -25,7 +25,8 @@ import {
 	recordTrial,
 	requeueRun,
 	runState,
-	updateProgress
+	updateProgress,
+	type Claim
 } from './lifecycle';
 import { planMemory } from './memory';
 import type { TrainRunJob } from './queue';
@@ -73,11 +74,29 @@ function isOutOfMemory(err: unknown): boolean {
 }
 
 export async function executeRun(ctx: RunExecutorContext, job: TrainRunJob): Promise<RunOutcome> {
+	const { db } = ctx.handle;
+	const claim = await claimRun(db, job.runId, job.attempt, ctx.workerId);
+	if (!claim) return 'skipped';
+	ctx.log(`run ${claim.runId}: attempt ${claim.attempt} started`);
+	try {
+		return await executeClaimedRun(ctx, claim);
+	} catch (err) {
+		// Whatever escapes (the database failing mid-run…) must not leave the run "running" under a live worker.
+		ctx.log(`run ${claim.runId}: unexpected error: ${(err as Error).stack ?? String(err)}`);
+		await endRun(
+			db,
+			claim,
+			ctx.workerId,
+			'failed',
+			`Training stopped on an unexpected error: ${(err as Error).message}`
+		);
+		return 'failed';
+	}
+}
+
+async function executeClaimedRun(ctx: RunExecutorContext, claim: Claim): Promise<RunOutcome> {
 	const { handle, workerId, log } = ctx;
 	const db = handle.db;
-	const claim = await claimRun(db, job.runId, job.attempt, workerId);
-	if (!claim) return 'skipped';
-	log(`run ${claim.runId}: attempt ${claim.attempt} started`);
 	const started = Date.now();
 	const fail = async (reason: string): Promise<RunOutcome> => {
 		await endRun(db, claim, workerId, 'failed', reason);
