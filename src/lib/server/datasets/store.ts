@@ -6,6 +6,7 @@ import { READ_NOTICE_CODES, type ReadResult } from '../../engine/ingest/table';
 import { profileColumn, profileFrame, type DatasetProfile } from '../../engine/profile/profile';
 import { datasetWarnings } from '../../engine/profile/warnings';
 import type { Database } from '../db';
+import { isUuid } from '../db/ids';
 import { datasetColumns, datasets, type DatasetColumnSummary } from '../db/schema';
 
 export const PREVIEW_ROWS = 100;
@@ -110,8 +111,6 @@ function toDetail(row: typeof datasets.$inferSelect): DatasetDetail {
 	};
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export async function listDatasets(db: Database, ownerId: string): Promise<DatasetSummary[]> {
 	const rows = await db
 		.select({
@@ -132,7 +131,7 @@ export async function listDatasets(db: Database, ownerId: string): Promise<Datas
 
 /** The dataset if it belongs to `ownerId`; null otherwise (callers answer 404 either way). */
 export async function getDataset(db: Database, ownerId: string, id: string): Promise<DatasetDetail | null> {
-	if (!UUID.test(id)) return null;
+	if (!isUuid(id)) return null;
 	const [row] = await db
 		.select()
 		.from(datasets)
@@ -146,7 +145,7 @@ export async function renameDataset(
 	id: string,
 	name: string
 ): Promise<boolean> {
-	if (!UUID.test(id)) return false;
+	if (!isUuid(id)) return false;
 	const updated = await db
 		.update(datasets)
 		.set({ name: name.slice(0, MAX_NAME_LENGTH), updatedAt: new Date() })
@@ -156,7 +155,7 @@ export async function renameDataset(
 }
 
 export async function deleteDataset(db: Database, ownerId: string, id: string): Promise<boolean> {
-	if (!UUID.test(id)) return false;
+	if (!isUuid(id)) return false;
 	const deleted = await db
 		.delete(datasets)
 		.where(and(eq(datasets.id, id), eq(datasets.ownerId, ownerId)))
@@ -198,7 +197,7 @@ export async function setColumnType(
 	columnName: string,
 	type: ColumnType
 ): Promise<RetypeOutcome> {
-	if (!UUID.test(id)) return { ok: false, reason: 'not_found' };
+	if (!isUuid(id)) return { ok: false, reason: 'not_found' };
 	return db.transaction(async (tx) => {
 		const [row] = await tx
 			.select()

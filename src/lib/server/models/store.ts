@@ -1,8 +1,7 @@
 import { and, desc, eq } from 'drizzle-orm';
 import type { Database } from '../db';
+import { isUuid } from '../db/ids';
 import { models } from '../db/schema';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Everything but the artifact bytes, which only prediction needs. */
 const columns = {
@@ -27,7 +26,7 @@ export async function listModels(db: Database, ownerId: string) {
 }
 
 export async function getModel(db: Database, ownerId: string, id: string): Promise<ModelRecord | null> {
-	if (!UUID.test(id)) return null;
+	if (!isUuid(id)) return null;
 	const [model] = await db
 		.select(columns)
 		.from(models)

@@ -137,6 +137,10 @@ async function executeClaimedRun(ctx: RunExecutorContext, claim: Claim): Promise
 	const write = (task: () => Promise<unknown>) => {
 		writes = writes.then(task).catch((err: Error) => log(`run ${claim.runId}: write failed: ${err.message}`));
 	};
+	const saveProgress = () => {
+		const snapshot = { ...progress };
+		write(() => updateProgress(db, claim, workerId, snapshot));
+	};
 	const onProgress = (event: ProgressEvent) => {
 		switch (event.type) {
 			case 'plan':
@@ -149,14 +153,14 @@ async function executeClaimedRun(ctx: RunExecutorContext, claim: Claim): Promise
 					reason: event.reason,
 					phase: 'Searching'
 				});
-				write(() => updateProgress(db, claim, workerId, { ...progress }));
+				saveProgress();
 				break;
 			case 'warning':
 				progress.warnings.push(event.message);
 				break;
 			case 'trial-started':
 				progress.phase = `Training ${familyByName(event.family).label.toLowerCase()} (trial ${event.trial + 1})`;
-				write(() => updateProgress(db, claim, workerId, { ...progress }));
+				saveProgress();
 				break;
 			case 'trial-finished': {
 				progress.trials = event.trial + 1;
@@ -179,7 +183,7 @@ async function executeClaimedRun(ctx: RunExecutorContext, claim: Claim): Promise
 			}
 			case 'ensemble':
 				progress.phase = `Combining the best ${event.members === 1 ? 'model' : `${event.members} models`}`;
-				write(() => updateProgress(db, claim, workerId, { ...progress }));
+				saveProgress();
 				break;
 		}
 	};

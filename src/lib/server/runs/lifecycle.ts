@@ -7,7 +7,8 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type PgBoss from 'pg-boss';
 import { withClientTransaction, type Database, type DbHandle } from '../db';
 import { models, runs, trials, workers, type RunProgress } from '../db/schema';
-import { RUN_EVENTS_CHANNEL, WORKER_STALE_SECONDS } from '../queue/names';
+import { WORKER_STALE_SECONDS } from '../queue/names';
+import { notifyRun } from './notify';
 import { enqueueRun } from './queue';
 
 /** A run interrupted this many times (worker killed, out of memory…) fails instead of being tried again. */
@@ -51,7 +52,7 @@ export async function claimRun(
 		)
 		.returning();
 	if (!row) return null;
-	await notify(db, runId);
+	await notifyRun(db, runId);
 	return {
 		runId: row.id,
 		ownerId: row.ownerId,
@@ -71,10 +72,6 @@ const held = (claim: Claim, workerId: string) =>
 		eq(runs.workerId, workerId),
 		eq(runs.attempt, claim.attempt)
 	);
-
-async function notify(db: Database, runId: string) {
-	await db.execute(sql`SELECT pg_notify(${RUN_EVENTS_CHANNEL}, ${runId})`);
-}
 
 export interface RunState {
 	held: boolean;
@@ -123,7 +120,7 @@ export async function recordTrial(
 	record: TrialRecord,
 	progress: RunProgress
 ): Promise<boolean> {
-	return withClientTransaction(handle.pool, async (tx, client) => {
+	return handle.db.transaction(async (tx) => {
 		const updated = await tx
 			.update(runs)
 			.set({ progress, bestScore: finite(record.bestSoFar) })
@@ -146,7 +143,7 @@ export async function recordTrial(
 				workerId
 			})
 			.onConflictDoNothing();
-		await client.query('SELECT pg_notify($1, $2)', [RUN_EVENTS_CHANNEL, claim.runId]);
+		await notifyRun(tx, claim.runId);
 		return true;
 	});
 }
@@ -162,7 +159,7 @@ export async function updateProgress(
 		.set({ progress })
 		.where(held(claim, workerId))
 		.returning({ id: runs.id });
-	if (updated.length) await notify(db, claim.runId);
+	if (updated.length) await notifyRun(db, claim.runId);
 }
 
 export interface SavedModel {
@@ -183,7 +180,7 @@ export async function completeRun(
 	model: SavedModel,
 	progress: RunProgress
 ): Promise<string | null> {
-	return withClientTransaction(handle.pool, async (tx, client) => {
+	return handle.db.transaction(async (tx) => {
 		const [run] = await tx.select({ id: runs.id }).from(runs).where(held(claim, workerId)).for('update');
 		if (!run) return null;
 		const [saved] = await tx
@@ -214,7 +211,7 @@ export async function completeRun(
 				workerId: null
 			})
 			.where(eq(runs.id, claim.runId));
-		await client.query('SELECT pg_notify($1, $2)', [RUN_EVENTS_CHANNEL, claim.runId]);
+		await notifyRun(tx, claim.runId);
 		return saved.id;
 	});
 }
@@ -232,7 +229,7 @@ export async function endRun(
 		.set({ status, error: reason, finishedAt: sql`now()`, workerId: null })
 		.where(held(claim, workerId))
 		.returning({ id: runs.id });
-	if (updated.length) await notify(db, claim.runId);
+	if (updated.length) await notifyRun(db, claim.runId);
 	return updated.length > 0;
 }
 
@@ -260,7 +257,7 @@ export async function requeueRun(
 			.returning({ attempt: runs.attempt });
 		if (!updated.length) return false;
 		await enqueueRun(boss, client, claim.runId, updated[0].attempt, claim.settings.timeLimitSeconds);
-		await client.query('SELECT pg_notify($1, $2)', [RUN_EVENTS_CHANNEL, claim.runId]);
+		await notifyRun(tx, claim.runId);
 		return true;
 	});
 }
@@ -297,13 +294,9 @@ export async function recoverOrphanedRuns(handle: DbHandle, boss: PgBoss): Promi
 				and(eq(runs.status, 'running'), sql`(${runs.workerId} IS NULL OR ${runs.workerId} NOT IN ${alive})`)
 			)
 			.for('update', { skipLocked: true });
-		const requeued: string[] = [];
-		const failed: string[] = [];
-		for (const run of orphans) {
-			if (run.attempt >= MAX_ATTEMPTS) failed.push(run.id);
-			else requeued.push(run.id);
-		}
-		if (failed.length)
+		const failing = orphans.filter((r) => r.attempt >= MAX_ATTEMPTS);
+		const requeuing = orphans.filter((r) => r.attempt < MAX_ATTEMPTS);
+		if (failing.length)
 			await tx
 				.update(runs)
 				.set({
@@ -312,8 +305,13 @@ export async function recoverOrphanedRuns(handle: DbHandle, boss: PgBoss): Promi
 					finishedAt: sql`now()`,
 					error: `The worker training this run stopped ${MAX_ATTEMPTS} times without finishing (killed, restarted, or out of memory). The trials it finished are kept below; try a shorter time limit, fewer columns or a machine with more memory.`
 				})
-				.where(inArray(runs.id, failed));
-		for (const run of orphans.filter((r) => requeued.includes(r.id))) {
+				.where(
+					inArray(
+						runs.id,
+						failing.map((r) => r.id)
+					)
+				);
+		for (const run of requeuing) {
 			// The attempt's time is lost with its worker; count it from the attempt's last trial or start.
 			await tx
 				.update(runs)
@@ -328,8 +326,9 @@ export async function recoverOrphanedRuns(handle: DbHandle, boss: PgBoss): Promi
 				.where(eq(runs.id, run.id));
 			await enqueueRun(boss, client, run.id, run.attempt, run.settings.timeLimitSeconds);
 		}
-		for (const id of [...requeued, ...failed])
-			await client.query('SELECT pg_notify($1, $2)', [RUN_EVENTS_CHANNEL, id]);
+		for (const run of orphans) await notifyRun(tx, run.id);
+		const requeued = requeuing.map((r) => r.id);
+		const failed = failing.map((r) => r.id);
 		return { requeued, failed };
 	});
 }

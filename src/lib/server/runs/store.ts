@@ -4,13 +4,12 @@
  */
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type PgBoss from 'pg-boss';
+import { isUuid } from '../db/ids';
 import { withClientTransaction, type Database, type DbHandle } from '../db';
 import { datasets, runs, trials, type RunProgress, type RunSettings, type RunStatus } from '../db/schema';
-import { RUN_EVENTS_CHANNEL } from '../queue/names';
+import { notifyRun } from './notify';
 import { enqueueRun } from './queue';
 import type { RunRequest } from './settings';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface RunSummary {
 	id: string;
@@ -113,7 +112,7 @@ export async function createRun(
 			})
 			.returning({ id: runs.id, attempt: runs.attempt });
 		await enqueueRun(boss, client, run.id, run.attempt, request.settings.timeLimitSeconds);
-		await client.query('SELECT pg_notify($1, $2)', [RUN_EVENTS_CHANNEL, run.id]);
+		await notifyRun(tx, run.id);
 		return run.id;
 	});
 	return (await getRun(handle.db, ownerId, id))!;
@@ -129,7 +128,7 @@ export async function listRuns(db: Database, ownerId: string, limit = 200): Prom
 }
 
 export async function getRun(db: Database, ownerId: string, id: string): Promise<RunSummary | null> {
-	if (!UUID.test(id)) return null;
+	if (!isUuid(id)) return null;
 	const [run] = await db
 		.select(summaryColumns)
 		.from(runs)
@@ -166,7 +165,7 @@ export type CancelOutcome = 'cancelled' | 'requested' | 'already_finished' | 'no
  * and its worker stops within a couple of seconds and marks it cancelled.
  */
 export async function cancelRun(db: Database, ownerId: string, id: string): Promise<CancelOutcome> {
-	if (!UUID.test(id)) return 'not_found';
+	if (!isUuid(id)) return 'not_found';
 	const queued = await db
 		.update(runs)
 		.set({
@@ -191,9 +190,4 @@ export async function cancelRun(db: Database, ownerId: string, id: string): Prom
 		return 'requested';
 	}
 	return (await getRun(db, ownerId, id)) ? 'already_finished' : 'not_found';
-}
-
-/** Tells every listening web process that this run changed (the payload is only the id). */
-export async function notifyRun(db: Database, runId: string): Promise<void> {
-	await db.execute(sql`SELECT pg_notify(${RUN_EVENTS_CHANNEL}, ${runId})`);
 }

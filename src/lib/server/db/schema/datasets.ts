@@ -1,6 +1,5 @@
 import {
 	bigint,
-	customType,
 	index,
 	integer,
 	jsonb,
@@ -13,8 +12,7 @@ import {
 import type { ColumnType } from '../../../engine/frame/types';
 import type { DatasetProfile } from '../../../engine/profile/profile';
 import { users } from './auth';
-
-const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
+import { bytea } from './bytea';
 
 export interface DatasetSource {
 	format: 'csv' | 'xlsx';

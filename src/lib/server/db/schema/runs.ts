@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
 	boolean,
-	customType,
 	doublePrecision,
 	index,
 	integer,
@@ -13,9 +12,8 @@ import {
 	uuid
 } from 'drizzle-orm/pg-core';
 import { users } from './auth';
+import { bytea } from './bytea';
 import { datasets } from './datasets';
-
-const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
 
 export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];

@@ -4,7 +4,7 @@ import { apiRoute } from '$lib/server/api/handler';
 import { requireApiUser } from '$lib/server/api/auth';
 import { runJson } from '$lib/server/runs/api-shape';
 import { subscribeRun } from '$lib/server/runs/live';
-import { getRunDetail } from '$lib/server/runs/store';
+import { getRun, getRunDetail } from '$lib/server/runs/store';
 import type { RequestHandler } from './$types';
 
 const FALLBACK_POLL_MS = 5_000;
@@ -17,8 +17,9 @@ const KEEPALIVE_MS = 15_000;
 export const GET: RequestHandler = apiRoute(async ({ locals, params, request }) => {
 	const user = requireApiUser(locals);
 	const db = appDb();
-	const first = await getRunDetail(db, user.id, params.id);
-	if (!first) error(404, { message: 'No run with that id.', code: 'not_found' });
+	// Only the owner check here: the first event is read after subscribing, so no change falls in between.
+	if (!(await getRun(db, user.id, params.id)))
+		error(404, { message: 'No run with that id.', code: 'not_found' });
 	const encoder = new TextEncoder();
 	let cleanup = () => {};
 	const stream = new ReadableStream<Uint8Array>({
