@@ -7,8 +7,9 @@
 import type { Task } from '../prep/target';
 import { fitForest, predictForest, type ForestModel } from '../trees/forest';
 import { fitGradientBoosting, predict as predictBoosting, type GradientBoostingModel } from '../trees/gbdt';
-import { fitLinear, predictLinear, type LinearModel } from '../linear/linear';
+import { fitLinear, linearContributions, predictLinear, type LinearModel } from '../linear/linear';
 import { fromPlain, toPlain } from '../trees/serialise';
+import { treeModelContributions } from '../trees/shap';
 
 export type Domain =
 	| { type: 'float'; low: number; high: number; log?: boolean }
@@ -53,6 +54,23 @@ export interface ModelFamily {
 	load(saved: unknown): unknown;
 	/** A short description of a fitted model for progress lines ("412 trees"). */
 	describe(model: unknown): string;
+	/**
+	 * Exact per-feature contributions of one row (a value per feature), in the model's raw space, and the link
+	 * that turns that space into predictions: Σ values + base = the raw output, link(raw output) = predict().
+	 */
+	contributions(model: unknown, row: Float64Array): RawContributions;
+}
+
+/** How a model's raw outputs become its predictions. */
+export type Link = 'identity' | 'logistic' | 'softmax';
+
+export interface RawContributions {
+	/** Per output: the raw output averaged over the training rows. */
+	base: Float64Array;
+	/** `values[feature * outputs + k]`. */
+	values: Float64Array;
+	outputs: number;
+	link: Link;
 }
 
 const num = (params: Params, key: string) => Number(params[key]);
@@ -105,7 +123,12 @@ const gradientBoosting: ModelFamily = {
 	save: (model) => toPlain(model),
 	load: (saved) => fromPlain(saved),
 	describe: (model) =>
-		`${(model as GradientBoostingModel).trees.length / (model as GradientBoostingModel).outputs} rounds`
+		`${(model as GradientBoostingModel).trees.length / (model as GradientBoostingModel).outputs} rounds`,
+	contributions(model, row) {
+		const m = model as GradientBoostingModel;
+		const link: Link = m.loss === 'logistic' ? 'logistic' : m.loss === 'softmax' ? 'softmax' : 'identity';
+		return { ...treeModelContributions(m, row), link };
+	}
 };
 
 /**
@@ -165,7 +188,9 @@ function forestFamily(extraTrees: boolean): ModelFamily {
 		predict: (model, features) => predictForest(model as ForestModel, features),
 		save: (model) => toPlain(model),
 		load: (saved) => fromPlain(saved),
-		describe: (model) => `${(model as ForestModel).trees.length} trees`
+		describe: (model) => `${(model as ForestModel).trees.length} trees`,
+		// Forests average probabilities (or values) directly: their raw space is the prediction space.
+		contributions: (model, row) => ({ ...treeModelContributions(model as ForestModel, row), link: 'identity' })
 	};
 }
 
@@ -191,7 +216,12 @@ const linear: ModelFamily = {
 	predict: (model, features) => predictLinear(model as LinearModel, features),
 	save: (model) => toPlain(model),
 	load: (saved) => fromPlain(saved),
-	describe: (model) => `${(model as LinearModel).design.width} inputs`
+	describe: (model) => `${(model as LinearModel).design.width} inputs`,
+	contributions(model, row) {
+		const m = model as LinearModel;
+		const link: Link = m.task === 'binary' ? 'logistic' : m.task === 'multiclass' ? 'softmax' : 'identity';
+		return { ...linearContributions(m, row, row.length), link };
+	}
 };
 
 export const MODEL_FAMILIES: ModelFamily[] = [

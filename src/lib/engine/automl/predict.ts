@@ -20,10 +20,10 @@ export interface Predictions {
 	absentColumns: string[];
 }
 
-/** Loaded member models, so repeated predictions do not re-read the JSON arrays. */
+/** Loaded member models, so repeated predictions (and explanations) do not re-read the JSON arrays. */
 const loaded = new WeakMap<object, unknown[]>();
 
-function modelsOf(member: ModelArtifact['members'][number]): unknown[] {
+export function modelsOf(member: ModelArtifact['members'][number]): unknown[] {
 	let models = loaded.get(member);
 	if (!models) {
 		const family = familyByName(member.family);

@@ -17,6 +17,8 @@ export interface LinearModel {
 	design: DesignSpec;
 	/** (width + 1) × outputs, row-major; the last row is the intercept. */
 	weights: Float64Array;
+	/** Mean of each design column over the training rows: the reference point of contributions. */
+	means: Float64Array;
 }
 
 export interface LinearData {
@@ -155,19 +157,30 @@ export function fitLinear(data: LinearData, options: LinearOptions): LinearModel
 	const design = fitDesign(data.features, data.categorical);
 	const d = design.width;
 	const x = designMatrix(design, data.features, n);
+	const means = new Float64Array(d);
+	for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) means[j] += x[i * d + j];
+	for (let j = 0; j < d; j++) means[j] /= Math.max(1, n);
 	if (data.task === 'regression') {
 		return {
 			kind: 'linear',
 			task: 'regression',
 			outputs: 1,
 			design,
-			weights: fitRidge(x, data.y, n, d, options.l2)
+			weights: fitRidge(x, data.y, n, d, options.l2),
+			means
 		};
 	}
 	let K = data.classCount ?? 2;
 	for (let i = 0; i < n; i++) K = Math.max(K, data.y[i] + 1);
 	const weights = fitLogistic(x, data.y, n, d, data.task === 'binary' ? 2 : K, options);
-	return { kind: 'linear', task: data.task, outputs: data.task === 'binary' ? 1 : K, design, weights };
+	return {
+		kind: 'linear',
+		task: data.task,
+		outputs: data.task === 'binary' ? 1 : K,
+		design,
+		weights,
+		means
+	};
 }
 
 /** Row-major predictions: values, P(class 1), or class probabilities. */
@@ -193,4 +206,36 @@ export function predictLinear(model: LinearModel, features: Float64Array[]): Flo
 		}
 	}
 	return out;
+}
+
+/**
+ * Exact contributions of one row in the linear (log-odds / class score / value) space: design column j adds
+ * w_j · (x_j − mean_j), summed back to the input feature it came from, so Σ contributions + base = the raw
+ * score. These are the Shapley values of a linear model with the training rows as background.
+ */
+export function linearContributions(
+	model: LinearModel,
+	row: ArrayLike<number>,
+	featureCount: number
+): { base: Float64Array; values: Float64Array; outputs: number } {
+	const d = model.design.width;
+	const K = model.outputs;
+	const features = Array.from({ length: featureCount }, (_, f) => Float64Array.of(row[f]));
+	const x = designMatrix(model.design, features, 1);
+	const base = new Float64Array(K);
+	const values = new Float64Array(featureCount * K);
+	for (let k = 0; k < K; k++) {
+		let b = model.weights[d * K + k];
+		for (let j = 0; j < d; j++) b += model.weights[j * K + k] * model.means[j];
+		base[k] = b;
+	}
+	let at = 0;
+	for (const column of model.design.columns) {
+		const span = column.kind === 'numeric' ? (column.missingIndicator ? 2 : 1) : column.categories.length;
+		for (let j = at; j < at + span; j++)
+			for (let k = 0; k < K; k++)
+				values[column.feature * K + k] += model.weights[j * K + k] * (x[j] - model.means[j]);
+		at += span;
+	}
+	return { base, values, outputs: K };
 }

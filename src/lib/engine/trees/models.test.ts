@@ -8,6 +8,7 @@ import { growTree } from './grower';
 import { buildHistogram, histogramSize } from './histogram';
 import { parseTreeModel, serialiseTreeModel } from './serialise';
 import { addTreeShap, expectedValue, treeModelContributions } from './shap';
+import { bruteForceShapley, conditionalExpectation } from '../testing/shapley';
 import { DEFAULT_SPLIT_PARAMS, findBestSplit, leafScore, type SplitParams } from './splitter';
 import { leafOf, TreeBuilder, type FlatTree } from './tree';
 
@@ -304,31 +305,6 @@ describe('forests', () => {
 });
 
 /** The path-dependent conditional expectation E[f(x) | x_S] that TreeSHAP attributes, by brute force. */
-function conditionalExpectation(tree: FlatTree, row: number[], known: Set<number>, node = 0): number {
-	if (tree.left[node] < 0) return tree.value[node];
-	const l = tree.left[node];
-	const r = tree.right[node];
-	if (known.has(tree.feature[node])) {
-		return goesLeftRaw(tree, node, row)
-			? conditionalExpectation(tree, row, known, l)
-			: conditionalExpectation(tree, row, known, r);
-	}
-	return (
-		(tree.cover[l] * conditionalExpectation(tree, row, known, l) +
-			tree.cover[r] * conditionalExpectation(tree, row, known, r)) /
-		tree.cover[node]
-	);
-}
-
-function goesLeftRaw(tree: FlatTree, node: number, row: number[]): boolean {
-	const x = row[tree.feature[node]];
-	return Number.isNaN(x) ? tree.missingLeft[node] === 1 : x <= tree.threshold[node];
-}
-
-function factorial(k: number): number {
-	return k <= 1 ? 1 : k * factorial(k - 1);
-}
-
 describe('TreeSHAP', () => {
 	it('matches brute-force Shapley values of the conditional expectation, and adds up to the prediction', () => {
 		const r = rng(21);
@@ -356,17 +332,8 @@ describe('TreeSHAP', () => {
 			const row = Array.from({ length: F }, (_, f) => features[f][t * 37]);
 			const phi = new Float64Array(F);
 			addTreeShap(tree, row, phi);
-			for (let i = 0; i < F; i++) {
-				let exact = 0;
-				const others = [...Array(F).keys()].filter((f) => f !== i);
-				for (let mask = 0; mask < 1 << others.length; mask++) {
-					const S = new Set(others.filter((_, j) => (mask >> j) & 1));
-					const weight = (factorial(S.size) * factorial(F - S.size - 1)) / factorial(F);
-					const withI = new Set(S).add(i);
-					exact += weight * (conditionalExpectation(tree, row, withI) - conditionalExpectation(tree, row, S));
-				}
-				expect(phi[i]).toBeCloseTo(exact, 9);
-			}
+			const exact = bruteForceShapley(F, (known) => conditionalExpectation(tree, row, known));
+			for (let i = 0; i < F; i++) expect(phi[i]).toBeCloseTo(exact[i], 9);
 			const prediction = tree.value[leafOf(tree, (f) => row[f])];
 			expect(phi.reduce((a, b) => a + b, 0) + expectedValue(tree)).toBeCloseTo(prediction, 9);
 		}

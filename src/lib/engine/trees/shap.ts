@@ -4,72 +4,154 @@
  * both children in proportion to how many training rows went each way (the node covers). Polynomial time:
  * O(leaves × depth²) per tree, instead of the 2^features of the definition.
  *
+ * The path of unique features lives in flat typed arrays, one segment per recursion level (as in the
+ * reference implementation), so explaining a row allocates nothing: this is the serving path of every
+ * prediction's explanation.
+ *
  * For a tree, Σ contributions + expectedValue(tree) = the tree's output for the row.
  */
-import { goesLeft, type FlatTree } from './tree';
+import { goesLeft, treeDepth, type FlatTree } from './tree';
 
-/** One element of the path of unique features from the root to the current node. */
-interface PathElement {
-	feature: number;
-	/** Fraction of "feature unknown" flow that reaches here (zero fraction). */
-	zero: number;
-	/** 1 when the row itself takes this path (one fraction), else 0. */
-	one: number;
-	/** Permutation weight. */
-	weight: number;
+/** Path segments, one per recursion level, each right after its parent's (sized for the deepest tree seen). */
+let pathFeature = new Int32Array(0);
+let pathZero = new Float64Array(0);
+let pathOne = new Float64Array(0);
+let pathWeight = new Float64Array(0);
+
+function ensurePathCapacity(depth: number): void {
+	const needed = ((depth + 3) * (depth + 4)) / 2 + 8;
+	if (pathWeight.length >= needed) return;
+	pathFeature = new Int32Array(needed);
+	pathZero = new Float64Array(needed);
+	pathOne = new Float64Array(needed);
+	pathWeight = new Float64Array(needed);
 }
 
-function extendPath(path: PathElement[], zero: number, one: number, feature: number): PathElement[] {
-	const next = path.map((e) => ({ ...e }));
-	const length = next.length;
-	next.push({ feature, zero, one, weight: length === 0 ? 1 : 0 });
+/** Adds element (zero, one, feature) at position `length` of the path starting at `at`. */
+function extendPath(at: number, length: number, zero: number, one: number, feature: number): void {
+	pathFeature[at + length] = feature;
+	pathZero[at + length] = zero;
+	pathOne[at + length] = one;
+	pathWeight[at + length] = length === 0 ? 1 : 0;
 	for (let i = length - 1; i >= 0; i--) {
-		next[i + 1].weight += (one * next[i].weight * (i + 1)) / (length + 1);
-		next[i].weight = (zero * next[i].weight * (length - i)) / (length + 1);
+		pathWeight[at + i + 1] += (one * pathWeight[at + i] * (i + 1)) / (length + 1);
+		pathWeight[at + i] = (zero * pathWeight[at + i] * (length - i)) / (length + 1);
 	}
-	return next;
 }
 
-/** Removes element `index` from the path, undoing its extension. */
-function unwindPath(path: PathElement[], index: number): PathElement[] {
-	const next = path.map((e) => ({ ...e }));
-	const last = next.length - 1;
-	const { one, zero } = next[index];
-	let carry = next[last].weight;
+/** Removes element `index` from the path (last element at `last`), undoing its extension. */
+function unwindPath(at: number, last: number, index: number): void {
+	const one = pathOne[at + index];
+	const zero = pathZero[at + index];
+	let carry = pathWeight[at + last];
 	for (let j = last - 1; j >= 0; j--) {
 		if (one !== 0) {
-			const previous = next[j].weight;
-			next[j].weight = (carry * (last + 1)) / ((j + 1) * one);
-			carry = previous - (next[j].weight * zero * (last - j)) / (last + 1);
+			const previous = pathWeight[at + j];
+			pathWeight[at + j] = (carry * (last + 1)) / ((j + 1) * one);
+			carry = previous - (pathWeight[at + j] * zero * (last - j)) / (last + 1);
 		} else {
-			next[j].weight = (next[j].weight * (last + 1)) / (zero * (last - j));
+			pathWeight[at + j] = (pathWeight[at + j] * (last + 1)) / (zero * (last - j));
 		}
 	}
 	for (let j = index; j < last; j++) {
-		next[j].feature = next[j + 1].feature;
-		next[j].zero = next[j + 1].zero;
-		next[j].one = next[j + 1].one;
+		pathFeature[at + j] = pathFeature[at + j + 1];
+		pathZero[at + j] = pathZero[at + j + 1];
+		pathOne[at + j] = pathOne[at + j + 1];
 	}
-	next.pop();
-	return next;
 }
 
 /** The total permutation weight the path would have with element `index` unwound. */
-function unwoundSum(path: PathElement[], index: number): number {
-	const last = path.length - 1;
-	const { one, zero } = path[index];
-	let carry = path[last].weight;
+function unwoundSum(at: number, last: number, index: number): number {
+	const one = pathOne[at + index];
+	const zero = pathZero[at + index];
+	let carry = pathWeight[at + last];
 	let total = 0;
 	for (let j = last - 1; j >= 0; j--) {
 		if (one !== 0) {
 			const w = (carry * (last + 1)) / ((j + 1) * one);
 			total += w;
-			carry = path[j].weight - (w * zero * (last - j)) / (last + 1);
+			carry = pathWeight[at + j] - (w * zero * (last - j)) / (last + 1);
 		} else {
-			total += path[j].weight / ((zero * (last - j)) / (last + 1));
+			total += pathWeight[at + j] / ((zero * (last - j)) / (last + 1));
 		}
 	}
 	return total;
+}
+
+/** Where SHAP values go: `phi[feature · stride + first + s] += scale · φ` for leaf slot `leafFirst + s`, s < count. */
+interface Target {
+	phi: Float64Array;
+	stride: number;
+	first: number;
+	count: number;
+	leafFirst: number;
+	scale: number;
+}
+
+/**
+ * One node of the recursion. `depth` is the index this level's new path element takes; the parent's path
+ * (depth elements) starts at `parentAt`, this level's copy right after it.
+ */
+function recurse(
+	tree: FlatTree,
+	row: ArrayLike<number>,
+	out: Target,
+	node: number,
+	parentAt: number,
+	depth: number,
+	zero: number,
+	one: number,
+	feature: number
+): void {
+	const at = parentAt + depth + 1;
+	for (let i = 0; i < depth; i++) {
+		pathFeature[at + i] = pathFeature[parentAt + i];
+		pathZero[at + i] = pathZero[parentAt + i];
+		pathOne[at + i] = pathOne[parentAt + i];
+		pathWeight[at + i] = pathWeight[parentAt + i];
+	}
+	extendPath(at, depth, zero, one, feature);
+	if (tree.left[node] < 0) {
+		const width = tree.width;
+		for (let i = 1; i <= depth; i++) {
+			const w = unwoundSum(at, depth, i) * (pathOne[at + i] - pathZero[at + i]) * out.scale;
+			const base = pathFeature[at + i] * out.stride + out.first;
+			const leaf = node * width + out.leafFirst;
+			for (let s = 0; s < out.count; s++) out.phi[base + s] += w * tree.value[leaf + s];
+		}
+		return;
+	}
+	const f = tree.feature[node];
+	const left = tree.left[node];
+	const right = tree.right[node];
+	const hot = goesLeft(tree, node, row[f]) ? left : right;
+	const cold = hot === left ? right : left;
+	let incomingZero = 1;
+	let incomingOne = 1;
+	let last = depth;
+	for (let i = 1; i <= last; i++) {
+		if (pathFeature[at + i] !== f) continue;
+		incomingZero = pathZero[at + i];
+		incomingOne = pathOne[at + i];
+		unwindPath(at, last, i);
+		last--;
+		break;
+	}
+	const cover = tree.cover[node];
+	recurse(tree, row, out, hot, at, last + 1, (incomingZero * tree.cover[hot]) / cover, incomingOne, f);
+	recurse(tree, row, out, cold, at, last + 1, (incomingZero * tree.cover[cold]) / cover, 0, f);
+}
+
+const depths = new WeakMap<FlatTree, number>();
+
+function treeShap(tree: FlatTree, row: ArrayLike<number>, out: Target): void {
+	let depth = depths.get(tree);
+	if (depth === undefined) {
+		depth = treeDepth(tree);
+		depths.set(tree, depth);
+	}
+	ensurePathCapacity(depth);
+	recurse(tree, row, out, 0, 0, 0, 1, 1, -1);
 }
 
 /**
@@ -77,48 +159,33 @@ function unwoundSum(path: PathElement[], index: number): number {
  * (0 for boosting trees).
  */
 export function addTreeShap(tree: FlatTree, row: ArrayLike<number>, phi: Float64Array, k = 0): void {
-	const width = tree.width;
-	const recurse = (node: number, parentPath: PathElement[], zero: number, one: number, feature: number) => {
-		let path = extendPath(parentPath, zero, one, feature);
-		if (tree.left[node] < 0) {
-			const value = tree.value[node * width + k];
-			for (let i = 1; i < path.length; i++) {
-				const w = unwoundSum(path, i);
-				phi[path[i].feature] += w * (path[i].one - path[i].zero) * value;
-			}
-			return;
-		}
-		const f = tree.feature[node];
-		const left = tree.left[node];
-		const right = tree.right[node];
-		const hot = goesLeft(tree, node, row[f]) ? left : right;
-		const cold = hot === left ? right : left;
-		let incomingZero = 1;
-		let incomingOne = 1;
-		const seen = path.findIndex((e, i) => i > 0 && e.feature === f);
-		if (seen > 0) {
-			incomingZero = path[seen].zero;
-			incomingOne = path[seen].one;
-			path = unwindPath(path, seen);
-		}
-		const cover = tree.cover[node];
-		recurse(hot, path, (incomingZero * tree.cover[hot]) / cover, incomingOne, f);
-		recurse(cold, path, (incomingZero * tree.cover[cold]) / cover, 0, f);
-	};
-	recurse(0, [], 1, 1, -1);
+	treeShap(tree, row, { phi, stride: 1, first: 0, count: 1, leafFirst: k, scale: 1 });
 }
+
+const expectations = new WeakMap<FlatTree, Float64Array>();
 
 /** The tree's output averaged over its training rows (by cover): its contribution to the base value. */
 export function expectedValue(tree: FlatTree, k = 0): number {
-	const visit = (node: number): number => {
-		if (tree.left[node] < 0) return tree.value[node * tree.width + k];
-		const l = tree.left[node];
-		const r = tree.right[node];
-		const total = tree.cover[l] + tree.cover[r];
-		if (total <= 0) return (visit(l) + visit(r)) / 2;
-		return (tree.cover[l] * visit(l) + tree.cover[r] * visit(r)) / total;
-	};
-	return visit(0);
+	let values = expectations.get(tree);
+	if (!values) {
+		const width = tree.width;
+		values = new Float64Array(width);
+		const visit = (node: number, share: number) => {
+			if (tree.left[node] < 0) {
+				for (let s = 0; s < width; s++) values![s] += share * tree.value[node * width + s];
+				return;
+			}
+			const l = tree.left[node];
+			const r = tree.right[node];
+			const total = tree.cover[l] + tree.cover[r];
+			const toLeft = total > 0 ? tree.cover[l] / total : 0.5;
+			visit(l, share * toLeft);
+			visit(r, share * (1 - toLeft));
+		};
+		visit(0, 1);
+		expectations.set(tree, values);
+	}
+	return values[k];
 }
 
 export interface Contributions {
@@ -129,32 +196,31 @@ export interface Contributions {
 	outputs: number;
 }
 
+export type ExplainableTreeModel =
+	| { kind: 'gbdt'; outputs: number; baseScore: Float64Array; trees: FlatTree[]; featureCount: number }
+	| { kind: 'forest'; outputs: number; trees: FlatTree[]; featureCount: number };
+
 /**
  * SHAP values of one row for a boosted model (in raw-score space: log-odds for logistic) or a forest (in the
  * averaged output's space: values or class probabilities).
  */
-export function treeModelContributions(
-	model:
-		| { kind: 'gbdt'; outputs: number; baseScore: Float64Array; trees: FlatTree[]; featureCount: number }
-		| { kind: 'forest'; outputs: number; trees: FlatTree[]; featureCount: number },
-	row: ArrayLike<number>
-): Contributions {
+export function treeModelContributions(model: ExplainableTreeModel, row: ArrayLike<number>): Contributions {
 	const K = model.outputs;
-	const F = model.featureCount;
 	const base = model.kind === 'gbdt' ? Float64Array.from(model.baseScore) : new Float64Array(K);
-	const values = new Float64Array(F * K);
-	const phi = new Float64Array(F);
+	const values = new Float64Array(model.featureCount * K);
 	const scale = model.kind === 'forest' ? 1 / Math.max(1, model.trees.length) : 1;
+	const out: Target = { phi: values, stride: K, first: 0, count: K, leafFirst: 0, scale };
 	model.trees.forEach((tree, t) => {
-		// Boosting: tree t serves output t % K with one value per leaf; forests: every output from each leaf.
-		const outputs = model.kind === 'gbdt' ? [t % K] : Array.from({ length: K }, (_, k) => k);
-		for (const k of outputs) {
-			const leafSlot = model.kind === 'gbdt' ? 0 : k;
-			phi.fill(0);
-			addTreeShap(tree, row, phi, leafSlot);
-			for (let f = 0; f < F; f++) values[f * K + k] += scale * phi[f];
-			base[k] += scale * expectedValue(tree, leafSlot);
+		if (model.kind === 'gbdt') {
+			// Round-major trees: tree t serves output t % K, with one value per leaf.
+			out.first = t % K;
+			out.count = 1;
+			base[t % K] += expectedValue(tree);
+		} else {
+			// Forests: every output from each leaf's class distribution (or value).
+			for (let k = 0; k < K; k++) base[k] += scale * expectedValue(tree, k);
 		}
+		treeShap(tree, row, out);
 	});
 	return { base, values, outputs: K };
 }
