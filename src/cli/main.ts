@@ -27,7 +27,7 @@ export async function main(
 	try {
 		switch (command) {
 			case 'train':
-				return await trainCommand(parseArgs(rest, new Set()), io.err);
+				return await trainCommand(parseArgs(rest, new Set(['no-explain'])), io.err);
 			case 'predict':
 				return await predictCommand(parseArgs(rest, new Set()), io.out, io.err);
 			case 'evaluate':

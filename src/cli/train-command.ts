@@ -12,7 +12,10 @@ export const TRAIN_USAGE = `hunch train <train.csv|.xlsx> --target <column> --ou
       [--task auto|binary|multiclass|regression] [--metric auto|auc|logloss|accuracy|balanced_accuracy|f1|rmse|mae|r2]
       [--time-limit <seconds, default 60>] [--seed <n>] [--models gbdt,random_forest,extra_trees]
       [--exclude <col,col>] [--group <column>] [--time-column <column>] [--max-trials <n>] [--threads <n, default: all cores>]
-      [--sheet <name>]`;
+      [--sheet <name>] [--no-explain]`;
+
+/** Share of the time limit kept for explanations (the model report's data), unless --no-explain. */
+const EXPLAIN_SHARE = 0.1;
 
 function formatScore(metric: MetricName, score: number): string {
 	return `${METRICS[metric].label} ${Number.isFinite(score) ? score.toFixed(4) : String(score)}`;
@@ -31,6 +34,8 @@ function describe(event: ProgressEvent, metric: () => MetricName): string {
 			return `ensemble of ${event.members} model${event.members === 1 ? '' : 's'}: ${formatScore(metric(), event.score)}`;
 		case 'warning':
 			return `warning: ${event.message}`;
+		case 'explaining':
+			return `explaining the model (up to ${event.seconds.toFixed(1)}s)`;
 	}
 }
 
@@ -47,6 +52,8 @@ export function summarise(artifact: ModelArtifact): string {
 		lines.push(
 			`  #${entry.trial} ${entry.label.padEnd(28)} ${formatScore(artifact.metric, entry.score)}  ${entry.seconds.toFixed(1)}s  ${entry.weight ? `weight ${entry.weight.toFixed(2)}` : ''}`
 		);
+	if (artifact.explanations)
+		lines.push('', 'What the model learned:', ...artifact.explanations.summary.map((s) => `  ${s}`));
 	return lines.join('\n');
 }
 
@@ -81,15 +88,19 @@ export async function trainCommand(args: ParsedArgs, err: (s: string) => void): 
 	const seed = parseInteger(stringFlag(args, 'seed'), 'seed', 0, 0);
 	const maxTrials = stringFlag(args, 'max-trials');
 
+	const explain = !args.flags.has('no-explain');
 	const started = Date.now();
 	const { frame } = await readInputTable(file, args);
 	let metricName: MetricName = 'auc';
+	// The read above already spent part of the budget; the rest goes to the search, and a tenth to explaining.
+	const remaining = Math.max(1, timeLimit - (Date.now() - started) / 1000);
+	const explainSeconds = explain ? Math.max(0.5, remaining * EXPLAIN_SHARE - 0.5) : 0;
 	const artifact = await trainAutoML(frame, {
 		target,
 		task: task as Task | 'auto',
 		metric: stringFlag(args, 'metric'),
-		// The read above already spent part of the budget; the rest goes to the search.
-		timeLimitSeconds: Math.max(1, timeLimit - (Date.now() - started) / 1000),
+		timeLimitSeconds: Math.max(1, remaining - explainSeconds),
+		explainSeconds,
 		seed,
 		models: list(stringFlag(args, 'models')),
 		exclude: list(stringFlag(args, 'exclude')),

@@ -10,6 +10,7 @@ import type { TargetInfo, Task } from '../prep/target';
 import type { Calibration } from './calibration';
 import type { Params } from './families';
 import type { MetricName } from './scoring';
+import type { ModelExplanations } from '../explain/explain';
 
 export const ARTIFACT_FORMAT = 'hunch-model';
 export const ARTIFACT_VERSION = 1;
@@ -57,6 +58,8 @@ export interface ModelArtifact {
 	metrics: Record<string, number>;
 	leaderboard: LeaderboardEntry[];
 	warnings: string[];
+	/** The model report's data (absent when the run skipped explanations). */
+	explanations?: ModelExplanations;
 	training: {
 		rows: number;
 		droppedRows: number;

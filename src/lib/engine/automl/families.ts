@@ -190,7 +190,10 @@ function forestFamily(extraTrees: boolean): ModelFamily {
 		load: (saved) => fromPlain(saved),
 		describe: (model) => `${(model as ForestModel).trees.length} trees`,
 		// Forests average probabilities (or values) directly: their raw space is the prediction space.
-		contributions: (model, row) => ({ ...treeModelContributions(model as ForestModel, row), link: 'identity' })
+		contributions: (model, row) => ({
+			...treeModelContributions(model as ForestModel, row),
+			link: 'identity'
+		})
 	};
 }
 

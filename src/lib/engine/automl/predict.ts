@@ -55,6 +55,20 @@ export function predictBlended(
 	return { output: calibrated, absentColumns: encoded[0]?.absentColumns ?? [] };
 }
 
+/**
+ * The blended, calibrated output of fold `fold`'s models only, on features already encoded with that fold's
+ * encoder: what the model predicts for rows that fold held out (for honest held-out evaluation).
+ */
+export function predictFold(artifact: ModelArtifact, fold: number, features: Float64Array[]): Float64Array {
+	const width = artifact.task === 'multiclass' ? artifact.target.classes.length : 1;
+	const output = new Float64Array((features[0]?.length ?? 0) * width);
+	for (const member of artifact.members) {
+		const p = familyByName(member.family).predict(modelsOf(member)[fold], features);
+		for (let j = 0; j < output.length; j++) output[j] += member.weight * p[j];
+	}
+	return artifact.task === 'regression' ? output : applyCalibration(artifact.calibration, output, width);
+}
+
 export function predictFrame(artifact: ModelArtifact, frame: DataFrame): Predictions {
 	const { output, absentColumns } = predictBlended(artifact, frame);
 	const n = frame.rowCount;

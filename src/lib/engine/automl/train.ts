@@ -28,6 +28,8 @@ import { LocalSearch, type Suggestion } from './search';
 import type { FoldSets } from './fold-fit';
 import { inThreadRunner, workerThreadRunner, type TrialRunner } from './trial-runner';
 import { targetWarnings } from './warnings';
+import { explainModel } from '../explain/explain';
+import type { HeldOutData } from '../explain/held-out';
 
 export interface AutoMLOptions {
 	target: string;
@@ -43,6 +45,11 @@ export interface AutoMLOptions {
 	groupColumn?: string;
 	/** Validate on the future: folds ordered by this column. */
 	timeColumn?: string;
+	/**
+	 * Seconds for explanations after training (importance, dependence, evaluation curves, contributions), stored
+	 * in `artifact.explanations`; 0 or absent: none. They come on top of `timeLimitSeconds`.
+	 */
+	explainSeconds?: number;
 	/** Stop after this many trials even with time left (tests; reproducible runs). */
 	maxTrials?: number;
 	/** Fit a trial's folds on this many worker threads (1: in this thread). Results do not depend on it. */
@@ -80,6 +87,7 @@ export type ProgressEvent =
 			detail: string;
 	  }
 	| { type: 'ensemble'; score: number; members: number }
+	| { type: 'explaining'; seconds: number }
 	| { type: 'warning'; message: string };
 
 export class AutoMLError extends Error {}
@@ -385,7 +393,7 @@ export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Pro
 	const leaderboard = results
 		.map((r) => r.entry)
 		.sort((a, b) => (metric.higherIsBetter ? b.score - a.score : a.score - b.score) || a.trial - b.trial);
-	return {
+	const artifact: ModelArtifact = {
 		format: ARTIFACT_FORMAT,
 		version: ARTIFACT_VERSION,
 		createdAt: new Date(started).toISOString(),
@@ -410,4 +418,21 @@ export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Pro
 			trials: results.length
 		}
 	};
+	if (options.explainSeconds && options.explainSeconds > 0) {
+		emit({ type: 'explaining', seconds: options.explainSeconds });
+		// Each row's held-out fold: the first fold that validated it.
+		const heldOutFold = new Int32Array(frame.rowCount).fill(-1);
+		folds.forEach((fold, f) => {
+			for (const row of fold.validRows) if (heldOutFold[row] < 0) heldOutFold[row] = f;
+		});
+		const heldOut: HeldOutData = { frame: featureFrame, y, fold: heldOutFold, scoredRows, oof: finalOof };
+		artifact.explanations = await explainModel(artifact, heldOut, {
+			deadline: now() + options.explainSeconds * 1000,
+			seed,
+			now,
+			signal: options.signal
+		});
+	}
+	artifact.training.seconds = (now() - started) / 1000;
+	return artifact;
 }

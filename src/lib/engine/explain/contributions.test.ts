@@ -14,7 +14,10 @@ import { explainFrame, rowContributions } from './contributions';
 
 /** Checks base + Σ contributions = the model's prediction, for every row and output (of 12 spread over the table). */
 function expectAdditive(artifact: ModelArtifact, all: DataFrame) {
-	const frame = selectRows(all, Uint32Array.from({ length: 12 }, (_, i) => i * 31));
+	const frame = selectRows(
+		all,
+		Uint32Array.from({ length: 12 }, (_, i) => i * 31)
+	);
 	const set = explainFrame(artifact, frame);
 	const { output } = predictBlended(artifact, frame);
 	const C = set.columns.length;
@@ -38,7 +41,10 @@ describe('linear contributions', () => {
 			Float64Array.from({ length: n }, () => Math.floor(r() * 4)),
 			Float64Array.from({ length: n }, () => r())
 		];
-		const y = Float64Array.from({ length: n }, (_, i) => 2 * (features[0][i] || 5) - 3 * features[1][i] + r());
+		const y = Float64Array.from(
+			{ length: n },
+			(_, i) => 2 * (features[0][i] || 5) - 3 * features[1][i] + r()
+		);
 		const model = fitLinear({ features, y, categorical: [0, 1, 0], task: 'regression' }, { l2: 1e-3 });
 		for (const i of [0, 7, 42]) {
 			const row = features.map((f) => f[i]);
@@ -46,7 +52,9 @@ describe('linear contributions', () => {
 			// v(S): the model's average output with the features in S taken from the row, the rest from each
 			// training row in turn (interventional expectation).
 			const v = (known: Set<number>) => {
-				const mixed = features.map((f, j) => Float64Array.from(f, (value) => (known.has(j) ? row[j] : value)));
+				const mixed = features.map((f, j) =>
+					Float64Array.from(f, (value) => (known.has(j) ? row[j] : value))
+				);
 				return predictLinear(model, mixed).reduce((a, b) => a + b, 0) / n;
 			};
 			const exact = bruteForceShapley(3, v);
@@ -60,7 +68,12 @@ describe('explainFrame', () => {
 	it('adds up to the prediction for binary (calibrated), multiclass and regression ensembles of every family', async () => {
 		const data = churn(300, 3);
 		const start = Date.UTC(2024, 0, 1);
-		data.columns.push(datetime('signed', Array.from({ length: 300 }, (_, i) => start + i * 86_400_000 * 3)));
+		data.columns.push(
+			datetime(
+				'signed',
+				Array.from({ length: 300 }, (_, i) => start + i * 86_400_000 * 3)
+			)
+		);
 		const models = ['gbdt', 'linear', 'random_forest', 'extra_trees'];
 		const binary = await trainAutoML(data, { target: 'churned', timeLimitSeconds: 60, maxTrials: 4, models });
 		expect(binary.members.length).toBeGreaterThan(0);
@@ -73,7 +86,10 @@ describe('explainFrame', () => {
 		const multi = await trainAutoML(data, { target: 'plan', timeLimitSeconds: 60, maxTrials: 3, models });
 		const multiSet = expectAdditive(multi, data);
 		expect(multiSet.outputs).toBe(3);
-		const regression: DataFrame = { rowCount: 300, columns: data.columns.filter((c) => c.name !== 'churned') };
+		const regression: DataFrame = {
+			rowCount: 300,
+			columns: data.columns.filter((c) => c.name !== 'churned')
+		};
 		expectAdditive(
 			await trainAutoML(regression, { target: 'tenure', timeLimitSeconds: 60, maxTrials: 4, models }),
 			regression
@@ -91,7 +107,12 @@ describe('explainFrame', () => {
 			rowCount: n,
 			columns: [numeric('a', a), numeric('b', b), numeric('c', c), numeric('y', y)]
 		};
-		const artifact = await trainAutoML(frame, { target: 'y', timeLimitSeconds: 60, maxTrials: 1, models: ['gbdt'] });
+		const artifact = await trainAutoML(frame, {
+			target: 'y',
+			timeLimitSeconds: 60,
+			maxTrials: 1,
+			models: ['gbdt']
+		});
 		const set = explainFrame(artifact, frame);
 		const [member] = artifact.members;
 		const fitted = modelsOf(member) as GradientBoostingModel[];
@@ -99,14 +120,9 @@ describe('explainFrame', () => {
 			// v(S) of the ensemble: its prediction averaged over the unknown features, fold model by fold model.
 			const v = (known: Set<number>) =>
 				fitted.reduce((sum, model, fold) => {
-					const row = encodeFeatures(artifact.foldEncoders[fold], {
-						rowCount: 1,
-						columns: frame.columns.map((col) => ({
-							...col,
-							values: Float64Array.of((col as { values: Float64Array }).values[i]),
-							missing: Uint8Array.of((col as { missing: Uint8Array }).missing[i])
-						}))
-					}).features.map((f) => f[0]);
+					const row = encodeFeatures(artifact.foldEncoders[fold], selectRows(frame, [i])).features.map(
+						(f) => f[0]
+					);
 					const expected = model.trees.reduce(
 						(s, tree) => s + conditionalExpectation(tree, row, known),
 						model.baseScore[0]

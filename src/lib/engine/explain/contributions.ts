@@ -81,7 +81,10 @@ function softmax(z: Float64Array): Float64Array {
 }
 
 /** Moves raw contributions into prediction space, in place; returns the base and prediction there. */
-function toPredictionSpace(raw: RawContributions, featureCount: number): { base: Float64Array; prediction: Float64Array } {
+function toPredictionSpace(
+	raw: RawContributions,
+	featureCount: number
+): { base: Float64Array; prediction: Float64Array } {
 	const K = raw.outputs;
 	const rawPrediction = Float64Array.from(raw.base);
 	for (let f = 0; f < featureCount; f++)
@@ -90,14 +93,7 @@ function toPredictionSpace(raw: RawContributions, featureCount: number): { base:
 	const base = raw.link === 'logistic' ? raw.base.map(sigmoid) : softmax(raw.base);
 	const prediction = raw.link === 'logistic' ? rawPrediction.map(sigmoid) : softmax(rawPrediction);
 	for (let k = 0; k < K; k++)
-		rescaleOutput(
-			raw.values,
-			featureCount,
-			K,
-			k,
-			rawPrediction[k] - raw.base[k],
-			prediction[k] - base[k]
-		);
+		rescaleOutput(raw.values, featureCount, K, k, rawPrediction[k] - raw.base[k], prediction[k] - base[k]);
 	return { base, prediction };
 }
 
@@ -154,14 +150,7 @@ export function explainFrame(artifact: ModelArtifact, frame: DataFrame): Contrib
 			const calibratedBase = applyCalibration(artifact.calibration, rowBase, K);
 			const calibrated = applyCalibration(artifact.calibration, rowPrediction, K);
 			for (let k = 0; k < K; k++)
-				rescaleOutput(
-					rowValues,
-					C,
-					K,
-					k,
-					rowPrediction[k] - rowBase[k],
-					calibrated[k] - calibratedBase[k]
-				);
+				rescaleOutput(rowValues, C, K, k, rowPrediction[k] - rowBase[k], calibrated[k] - calibratedBase[k]);
 			rowBase.set(calibratedBase);
 			rowPrediction.set(calibrated);
 		}
@@ -181,17 +170,14 @@ export interface NamedContribution {
 /**
  * Row `i`'s contributions to output `k`, largest magnitude first; `top` keeps that many (all when absent).
  */
-export function rowContributions(
-	set: ContributionSet,
-	i: number,
-	k = 0,
-	top?: number
-): NamedContribution[] {
+export function rowContributions(set: ContributionSet, i: number, k = 0, top?: number): NamedContribution[] {
 	const C = set.columns.length;
 	const list = set.columns.map((feature, c) => ({
 		feature,
 		contribution: set.values[(i * C + c) * set.outputs + k]
 	}));
-	list.sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution) || (a.feature < b.feature ? -1 : 1));
+	list.sort(
+		(a, b) => Math.abs(b.contribution) - Math.abs(a.contribution) || (a.feature < b.feature ? -1 : 1)
+	);
 	return top === undefined ? list : list.slice(0, top);
 }

@@ -43,7 +43,10 @@ describe('curves (checked by hand against scikit-learn)', () => {
 	});
 
 	it('calibration: calibration_curve(n_bins=10) skips empty bins', () => {
-		const bins = calibrationCurve(Float64Array.of(0, 1, 1, 0, 1), Float64Array.of(0.05, 0.08, 0.55, 0.52, 0.99));
+		const bins = calibrationCurve(
+			Float64Array.of(0, 1, 1, 0, 1),
+			Float64Array.of(0.05, 0.08, 0.55, 0.52, 0.99)
+		);
 		expect(bins).toEqual([
 			{ predicted: 0.065, observed: 0.5, count: 2 },
 			{ predicted: 0.535, observed: 0.5, count: 2 },

@@ -96,7 +96,10 @@ function rankedGroups(score: ArrayLike<number>): { order: Uint32Array; ends: num
 }
 
 /** ROC curve at every distinct score (without scikit-learn's dropping of collinear points) and its area. */
-export function rocCurve(y: ArrayLike<number>, score: ArrayLike<number>): { points: RocPoint[]; auc: number } {
+export function rocCurve(
+	y: ArrayLike<number>,
+	score: ArrayLike<number>
+): { points: RocPoint[]; auc: number } {
 	const { order, ends } = rankedGroups(score);
 	let positives = 0;
 	for (let i = 0; i < y.length; i++) if (y[i] === 1) positives++;
@@ -107,8 +110,9 @@ export function rocCurve(y: ArrayLike<number>, score: ArrayLike<number>): { poin
 	let area = 0;
 	let start = 0;
 	for (const end of ends) {
-		for (let j = start; j < end; j++) if (y[order[j]] === 1) tp++;
-		else fp++;
+		for (let j = start; j < end; j++)
+			if (y[order[j]] === 1) tp++;
+			else fp++;
 		const point = {
 			fpr: negatives ? fp / negatives : 0,
 			tpr: positives ? tp / positives : 0,
@@ -173,7 +177,8 @@ export function calibrationCurve(
 	}
 	const out: CalibrationBin[] = [];
 	for (let b = 0; b < bins; b++)
-		if (count[b] > 0) out.push({ predicted: sum[b] / count[b], observed: hits[b] / count[b], count: count[b] });
+		if (count[b] > 0)
+			out.push({ predicted: sum[b] / count[b], observed: hits[b] / count[b], count: count[b] });
 	return out;
 }
 
@@ -231,7 +236,12 @@ export function thresholdTable(y: ArrayLike<number>, p: ArrayLike<number>, chose
 	});
 }
 
-function evaluateBinary(y: Float64Array, p: Float64Array, classes: string[], threshold: number): BinaryEvaluation {
+function evaluateBinary(
+	y: Float64Array,
+	p: Float64Array,
+	classes: string[],
+	threshold: number
+): BinaryEvaluation {
 	const { tp, fp, tn, fn } = confusionCounts(y, p, threshold);
 	return {
 		kind: 'binary',
@@ -274,7 +284,13 @@ function evaluateMulticlass(y: Float64Array, p: Float64Array, classes: string[])
 			support
 		};
 	});
-	return { kind: 'multiclass', classes, confusion, perClass, calibration: calibrationCurve(right, confidence) };
+	return {
+		kind: 'multiclass',
+		classes,
+		confusion,
+		perClass,
+		calibration: calibrationCurve(right, confidence)
+	};
 }
 
 function evaluateRegression(y: Float64Array, p: Float64Array): RegressionEvaluation {
@@ -389,7 +405,8 @@ export function bootstrapIntervals(
 	for (const [name, values] of draws) {
 		if (values.length < resamples / 2) continue;
 		values.sort((a, b) => a - b);
-		const at = (q: number) => values[Math.min(values.length - 1, Math.max(0, Math.round(q * (values.length - 1))))];
+		const at = (q: number) =>
+			values[Math.min(values.length - 1, Math.max(0, Math.round(q * (values.length - 1))))];
 		out[name] = { low: at(0.025), high: at(0.975) };
 	}
 	return out;
@@ -402,12 +419,7 @@ export interface Baseline {
 }
 
 /** The naive model: class frequencies (the most common class as the decision), or the mean value. */
-export function baseline(
-	task: Task,
-	y: Float64Array,
-	classes: string[],
-	threshold: number
-): Baseline {
+export function baseline(task: Task, y: Float64Array, classes: string[], threshold: number): Baseline {
 	const n = y.length;
 	if (task === 'regression') {
 		const mean = y.reduce((a, b) => a + b, 0) / Math.max(1, n);

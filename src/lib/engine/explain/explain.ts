@@ -1,0 +1,212 @@
+/**
+ * Everything the model report shows, computed once after training from the held-out data, within a time
+ * budget, and stored in the artifact (`artifact.explanations`):
+ *
+ *   out-of-fold predictions ─► evaluation curves, bootstrap intervals, naive baseline, weak segments (cheap)
+ *   held-out rows, fold models ─► permutation importance (sample sized to the budget)
+ *   background rows, served model ─► partial dependence + ICE for the top columns
+ *   a sample of rows ─► per-row contributions ─► mean |contribution| per column
+ *
+ * Cheap parts first, so a short budget still yields a complete report with smaller samples. The work yields to
+ * the event loop between steps, so a server worker keeps heart-beating.
+ */
+import type { ModelArtifact } from '../automl/artifact';
+import { selectRows } from '../frame/select';
+import { explainFrame } from './contributions';
+import { partialDependence, type DependenceCurve } from './dependence';
+import {
+	baseline,
+	bootstrapIntervals,
+	evaluate,
+	type Baseline,
+	type Evaluation,
+	type Interval
+} from './evaluation';
+import { evenSample, pause, type HeldOutData } from './held-out';
+import { permutationImportance } from './importance';
+import { rowErrors, weakSegments, type WeakSegment } from './segments';
+import { summarise } from './words';
+
+export const EXPLANATIONS_VERSION = 1;
+
+export interface ColumnExplanation {
+	column: string;
+	/** Mean drop of the run's metric when the column is shuffled, and its spread over repeats. */
+	drop: number;
+	spread: number;
+	/** Mean |contribution| over the sampled rows (summed over classes): how far it moves a prediction. */
+	meanAbsContribution: number;
+}
+
+export interface ModelExplanations {
+	version: typeof EXPLANATIONS_VERSION;
+	seconds: number;
+	/** Columns, most important first (by permutation importance). */
+	importance: ColumnExplanation[];
+	importanceMetric: string;
+	/** The model's average prediction per output: where each row's contributions start. */
+	contributionBase: number[];
+	dependence: DependenceCurve[];
+	evaluation: Evaluation;
+	/** 95% bootstrap intervals of the out-of-fold metrics. */
+	intervals: Record<string, Interval>;
+	baseline: Baseline;
+	segments: WeakSegment[];
+	/** Plain-language findings, most important first. */
+	summary: string[];
+	/** How many rows each part used (they are sampled on big tables). */
+	rows: {
+		evaluation: number;
+		importance: number;
+		importanceRepeats: number;
+		dependence: number;
+		contributions: number;
+	};
+}
+
+export interface ExplainOptions {
+	/** Epoch ms by which the explanations should be done. */
+	deadline: number;
+	seed?: number;
+	now?: () => number;
+	signal?: AbortSignal;
+}
+
+/** How many columns get partial dependence curves. */
+const DEPENDENCE_COLUMNS = 6;
+
+export async function explainModel(
+	artifact: ModelArtifact,
+	heldOut: HeldOutData,
+	options: ExplainOptions
+): Promise<ModelExplanations> {
+	const now = options.now ?? Date.now;
+	const started = now();
+	const budget = Math.max(500, options.deadline - started);
+	const at = (share: number) => started + budget * share;
+	const checkCancelled = () => {
+		if (options.signal?.aborted) throw new Error('The run was cancelled.');
+	};
+	const classes = artifact.target.classes;
+	const classCount = artifact.task === 'regression' ? 1 : classes.length;
+	const scoredY = Float64Array.from(heldOut.scoredRows, (i) => heldOut.y[i]);
+
+	// 1. From the out-of-fold predictions alone.
+	const evaluation = evaluate(artifact.task, scoredY, heldOut.oof, classes, artifact.threshold);
+	const intervals = bootstrapIntervals(artifact.task, scoredY, heldOut.oof, classCount, artifact.threshold, {
+		seed: options.seed
+	});
+	const naive = baseline(artifact.task, scoredY, classes, artifact.threshold);
+	const segments = weakSegments(
+		heldOut.frame,
+		heldOut.scoredRows,
+		rowErrors(artifact.task, scoredY, heldOut.oof, classCount),
+		artifact.task
+	);
+	await pause();
+	checkCancelled();
+
+	// 2. Permutation importance on held-out rows: up to 45% of the budget.
+	const importance = await permutationImportance(artifact, heldOut, {
+		seed: options.seed,
+		deadline: at(0.45),
+		now
+	});
+	checkCancelled();
+
+	// 3. Partial dependence of the top columns: up to 70%.
+	const plottable = importance.columns
+		.map((c) => c.column)
+		.filter((name) => {
+			const type = artifact.inputColumns.find((c) => c.name === name)?.type;
+			return type === 'numeric' || type === 'datetime' || type === 'boolean' || type === 'categorical';
+		});
+	const dependence: DependenceCurve[] = [];
+	let backgroundRows = 300;
+	for (const name of plottable.slice(0, DEPENDENCE_COLUMNS)) {
+		const stepStarted = now();
+		dependence.push(...partialDependence(artifact, heldOut.frame, [name], { backgroundRows }));
+		await pause();
+		checkCancelled();
+		// Keep within budget: fewer background rows when a curve costs more than its share.
+		const spent = now() - stepStarted;
+		const share = (at(0.7) - now()) / Math.max(1, DEPENDENCE_COLUMNS - dependence.length);
+		if (now() > at(0.7)) break;
+		if (spent > share) backgroundRows = Math.max(50, Math.floor((backgroundRows * share) / spent));
+	}
+
+	// 4. Per-row contributions on a sample: the rest of the budget (at least 20 rows).
+	const contributionRows = await sampleContributions(
+		artifact,
+		heldOut,
+		options.deadline,
+		now,
+		checkCancelled
+	);
+	const meanAbs = new Float64Array(artifact.inputColumns.length);
+	const C = meanAbs.length;
+	for (const set of contributionRows.sets)
+		for (let i = 0; i < set.rowCount; i++)
+			for (let c = 0; c < C; c++)
+				for (let k = 0; k < set.outputs; k++)
+					meanAbs[c] += Math.abs(set.values[(i * C + c) * set.outputs + k]) / contributionRows.rows;
+
+	const columnIndex = new Map(artifact.inputColumns.map((c, i) => [c.name, i]));
+	const explained: ColumnExplanation[] = importance.columns.map((c) => ({
+		column: c.column,
+		drop: c.drop,
+		spread: c.spread,
+		meanAbsContribution: meanAbs[columnIndex.get(c.column)!] ?? 0
+	}));
+	const result: ModelExplanations = {
+		version: EXPLANATIONS_VERSION,
+		seconds: 0,
+		importance: explained,
+		importanceMetric: artifact.metric,
+		contributionBase: contributionRows.base,
+		dependence,
+		evaluation,
+		intervals,
+		baseline: naive,
+		segments,
+		summary: [],
+		rows: {
+			evaluation: scoredY.length,
+			importance: importance.rows,
+			importanceRepeats: importance.repeats,
+			dependence: Math.min(backgroundRows, heldOut.frame.rowCount),
+			contributions: contributionRows.rows
+		}
+	};
+	result.summary = summarise(artifact, result);
+	result.seconds = (now() - started) / 1000;
+	return result;
+}
+
+/** Contributions of as many evenly spread rows as the deadline allows (20–500), in chunks. */
+async function sampleContributions(
+	artifact: ModelArtifact,
+	heldOut: HeldOutData,
+	deadline: number,
+	now: () => number,
+	checkCancelled: () => void
+) {
+	const all = Uint32Array.from({ length: heldOut.frame.rowCount }, (_, i) => i);
+	const order = evenSample(all, 500);
+	const sets = [];
+	let rows = 0;
+	let base: number[] = [];
+	for (let from = 0; from < order.length; ) {
+		const chunk = from < 20 ? 20 : 40;
+		const rowsNow = order.subarray(from, from + chunk);
+		const set = explainFrame(artifact, selectRows(heldOut.frame, rowsNow));
+		sets.push(set);
+		base = Array.from(set.base);
+		rows += set.rowCount;
+		from += chunk;
+		await pause();
+		checkCancelled();
+		if (now() > deadline) break;
+	}
+	return { sets, rows, base };
+}
