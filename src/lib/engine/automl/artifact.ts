@@ -70,6 +70,33 @@ export interface ModelArtifact {
 	};
 }
 
+/** The parts of an artifact a model page lists (everything but the fitted models and explanations). */
+export interface ModelSummary {
+	target: TargetInfo;
+	inputColumns: ModelArtifact['inputColumns'];
+	leaderboard: LeaderboardEntry[];
+	members: { trial: number; family: string; weight: number }[];
+	warnings: string[];
+	validation: ModelArtifact['validation'];
+	training: ModelArtifact['training'];
+	threshold: number;
+	calibration: Calibration['kind'] | null;
+}
+
+export function artifactSummary(artifact: ModelArtifact): ModelSummary {
+	return {
+		target: artifact.target,
+		inputColumns: artifact.inputColumns,
+		leaderboard: artifact.leaderboard,
+		members: artifact.members.map((m) => ({ trial: m.trial, family: m.family, weight: m.weight })),
+		warnings: artifact.warnings,
+		validation: artifact.validation,
+		training: artifact.training,
+		threshold: artifact.threshold,
+		calibration: artifact.calibration?.kind ?? null
+	};
+}
+
 export class ArtifactError extends Error {}
 
 /** Parses and checks a saved artifact. */

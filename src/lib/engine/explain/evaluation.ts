@@ -211,8 +211,11 @@ function confusionCounts(y: ArrayLike<number>, p: ArrayLike<number>, threshold: 
 	let fn = 0;
 	for (let i = 0; i < y.length; i++) {
 		const flagged = p[i] >= threshold;
-		if (y[i] === 1) flagged ? tp++ : fn++;
-		else flagged ? fp++ : tn++;
+		if (y[i] === 1) {
+			if (flagged) tp++;
+			else fn++;
+		} else if (flagged) fp++;
+		else tn++;
 	}
 	return { tp, fp, tn, fn };
 }

@@ -45,7 +45,11 @@ function conditionsOf(column: Column, rows: Uint32Array): Condition[] {
 	const add = (text: string, test: (i: number) => boolean) => {
 		const mask = new Uint8Array(n);
 		let count = 0;
-		for (let j = 0; j < n; j++) if (test(rows[j])) ((mask[j] = 1), count++);
+		for (let j = 0; j < n; j++)
+			if (test(rows[j])) {
+				mask[j] = 1;
+				count++;
+			}
 		if (count > 0 && count < n) out.push({ column: column.name, text, mask, count });
 	};
 	const name = column.name;

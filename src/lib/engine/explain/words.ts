@@ -10,12 +10,17 @@ import type { ModelExplanations } from './explain';
 
 const percent = (p: number) => `${Math.round(p * 100)}%`;
 
-/** The output a curve's values are in, and how to print them. */
-function outputWords(artifact: ModelArtifact, k: number): { what: string; show: (v: number) => string } {
+/** What the words need to know about the model: its task and target. */
+export type ModelOutputs = Pick<ModelArtifact, 'task'> & {
+	target: Pick<ModelArtifact['target'], 'name' | 'classes'>;
+};
+
+/** The output a curve's values are in (a noun phrase without its article), and how to print them. */
+function outputWords(artifact: ModelOutputs, k: number): { what: string; show: (v: number) => string } {
 	if (artifact.task === 'regression')
-		return { what: `the predicted ${artifact.target.name}`, show: formatNumber };
+		return { what: `predicted ${artifact.target.name}`, show: formatNumber };
 	const label = artifact.task === 'binary' ? artifact.target.classes[1] : artifact.target.classes[k];
-	return { what: `the chance of "${label}"`, show: percent };
+	return { what: `chance of "${label}"`, show: percent };
 }
 
 /** The output whose curve moves most (multiclass), else 0. */
@@ -30,7 +35,7 @@ function liveliestOutput(curve: DependenceCurve): number {
 }
 
 /** "the chance of "yes" falls from 45% at tenure 2 to 8% at tenure 58" and the like. */
-export function describeDependence(artifact: ModelArtifact, curve: DependenceCurve): string {
+export function describeDependence(artifact: ModelOutputs, curve: DependenceCurve): string {
 	const k = liveliestOutput(curve);
 	const line = curve.average[k];
 	const { what, show } = outputWords(artifact, k);
@@ -40,8 +45,8 @@ export function describeDependence(artifact: ModelArtifact, curve: DependenceCur
 		const from = curve.labels[0];
 		const to = curve.labels[curve.labels.length - 1];
 		if (show(first) === show(last))
-			return `${what} is about the same (${show(first)}) at ${curve.column} ${from} and at ${to}; it moves in between`;
-		return `${what} ${last > first ? 'rises' : 'falls'} from ${show(first)} at ${curve.column} ${from} to ${show(last)} at ${to}`;
+			return `the ${what} is about the same (${show(first)}) at ${curve.column} ${from} and at ${to}; it moves in between`;
+		return `the ${what} ${last > first ? 'rises' : 'falls'} from ${show(first)} at ${curve.column} ${from} to ${show(last)} at ${to}`;
 	}
 	let high = 0;
 	let low = 0;
@@ -49,7 +54,7 @@ export function describeDependence(artifact: ModelArtifact, curve: DependenceCur
 		if (v > line[high]) high = g;
 		if (v < line[low]) low = g;
 	});
-	if (high === low) return `${what} is the same whatever ${curve.column} is`;
+	if (high === low) return `the ${what} is the same whatever ${curve.column} is`;
 	return `${curve.column} "${curve.labels[high]}" gives the highest ${what} (${show(line[high])}), "${curve.labels[low]}" the lowest (${show(line[low])})`;
 }
 

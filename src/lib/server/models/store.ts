@@ -25,15 +25,16 @@ export async function listModels(db: Database, ownerId: string) {
 	return db.select(columns).from(models).where(eq(models.ownerId, ownerId)).orderBy(desc(models.createdAt));
 }
 
-export async function getModel(db: Database, ownerId: string, id: string): Promise<ModelRecord | null> {
+/** One model with its explanations (the list leaves them out: they are the bulk of a model's row). */
+export async function getModel(db: Database, ownerId: string, id: string) {
 	if (!isUuid(id)) return null;
 	const [model] = await db
-		.select(columns)
+		.select({ ...columns, explanations: models.explanations })
 		.from(models)
 		.where(and(eq(models.id, id), eq(models.ownerId, ownerId)));
 	return model ?? null;
 }
 
-export function modelJson(m: ModelRecord) {
+export function modelJson<M extends ModelRecord>(m: M) {
 	return { ...m, createdAt: m.createdAt.toISOString() };
 }

@@ -10,7 +10,7 @@
  */
 import { gzipSync } from 'node:zlib';
 import type PgBoss from 'pg-boss';
-import { serialiseArtifact, type ModelArtifact } from '../../engine/automl/artifact';
+import { artifactSummary, serialiseArtifact } from '../../engine/automl/artifact';
 import { familyByName } from '../../engine/automl/families';
 import { AutoMLError, trainAutoML, type ProgressEvent } from '../../engine/automl/train';
 import { workerThreadRunner } from '../../engine/automl/trial-runner';
@@ -54,18 +54,12 @@ export function attemptBudget(limitSeconds: number, spentSeconds: number): numbe
 	return Math.max(limitSeconds - spentSeconds, Math.min(limitSeconds, 60));
 }
 
-function modelSummary(artifact: ModelArtifact): Record<string, unknown> {
-	return {
-		target: artifact.target,
-		inputColumns: artifact.inputColumns,
-		leaderboard: artifact.leaderboard,
-		members: artifact.members.map((m) => ({ trial: m.trial, family: m.family, weight: m.weight })),
-		warnings: artifact.warnings,
-		validation: artifact.validation,
-		training: artifact.training,
-		threshold: artifact.threshold,
-		calibration: artifact.calibration?.kind ?? null
-	};
+/**
+ * Seconds for the model's explanations after the search: a fifth of the time limit (so well under a quarter),
+ * at least 2 s. They are sampled to fit, so a short budget gives smaller samples, not missing charts.
+ */
+export function explanationBudget(limitSeconds: number): number {
+	return Math.max(2, limitSeconds * 0.2);
 }
 
 function isOutOfMemory(err: unknown): boolean {
@@ -185,6 +179,10 @@ async function executeClaimedRun(ctx: RunExecutorContext, claim: Claim): Promise
 				progress.phase = `Combining the best ${event.members === 1 ? 'model' : `${event.members} models`}`;
 				saveProgress();
 				break;
+			case 'explaining':
+				progress.phase = 'Explaining the model';
+				saveProgress();
+				break;
 		}
 	};
 
@@ -201,6 +199,7 @@ async function executeClaimedRun(ctx: RunExecutorContext, claim: Claim): Promise
 			groupColumn: settings.validation.kind === 'group' ? settings.validation.column : undefined,
 			timeColumn: settings.validation.kind === 'time' ? settings.validation.column : undefined,
 			maxTrials: settings.maxTrials,
+			explainSeconds: explanationBudget(settings.timeLimitSeconds),
 			threads: memory.threads,
 			// Always on worker threads, even one: this thread keeps heart-beating and answering the database.
 			runner: (folds, threads, signal) => workerThreadRunner(folds, threads, signal),
@@ -220,7 +219,8 @@ async function executeClaimedRun(ctx: RunExecutorContext, claim: Claim): Promise
 				metric: artifact.metric,
 				score: artifact.metrics[artifact.metric],
 				metrics: artifact.metrics,
-				summary: modelSummary(artifact),
+				summary: artifactSummary(artifact),
+				explanations: artifact.explanations ?? null,
 				artifact: gzipSync(serialiseArtifact(artifact))
 			},
 			{ ...progress }

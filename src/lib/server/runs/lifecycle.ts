@@ -4,6 +4,8 @@
  * and replaced therefore cannot overwrite its successor's work, and a trial is never written twice.
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { ModelSummary } from '../../engine/automl/artifact';
+import type { ModelExplanations } from '../../engine/explain/explain';
 import type PgBoss from 'pg-boss';
 import { withClientTransaction, type Database, type DbHandle } from '../db';
 import { models, runs, trials, workers, type RunProgress } from '../db/schema';
@@ -168,7 +170,8 @@ export interface SavedModel {
 	metric: string;
 	score: number;
 	metrics: Record<string, number>;
-	summary: Record<string, unknown>;
+	summary: ModelSummary;
+	explanations: ModelExplanations | null;
 	artifact: Buffer;
 }
 
@@ -196,6 +199,7 @@ export async function completeRun(
 				score: model.score,
 				metrics: model.metrics,
 				summary: model.summary,
+				explanations: model.explanations,
 				artifact: model.artifact,
 				artifactBytes: model.artifact.length
 			})

@@ -1,3 +1,5 @@
+import type { ModelSummary } from '../../../engine/automl/artifact';
+import type { ModelExplanations } from '../../../engine/explain/explain';
 import { sql } from 'drizzle-orm';
 import {
 	boolean,
@@ -132,7 +134,9 @@ export const models = pgTable(
 		score: doublePrecision('score').notNull(),
 		metrics: jsonb('metrics').$type<Record<string, number>>().notNull(),
 		/** The artifact's report parts (leaderboard, warnings, validation, training, input columns). */
-		summary: jsonb('summary').$type<Record<string, unknown>>().notNull(),
+		summary: jsonb('summary').$type<ModelSummary>().notNull(),
+		/** The model report's data (importance, dependence, curves, segments); null when not computed. */
+		explanations: jsonb('explanations').$type<ModelExplanations>(),
 		artifact: bytea('artifact').notNull(),
 		artifactBytes: integer('artifact_bytes').notNull(),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
