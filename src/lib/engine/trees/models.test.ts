@@ -10,7 +10,7 @@ import { parseTreeModel, serialiseTreeModel } from './serialise';
 import { addTreeShap, expectedValue, treeModelContributions } from './shap';
 import { bruteForceShapley, conditionalExpectation } from '../testing/shapley';
 import { DEFAULT_SPLIT_PARAMS, findBestSplit, leafScore, type SplitParams } from './splitter';
-import { leafOf, TreeBuilder, type FlatTree } from './tree';
+import { leafOf, TreeBuilder } from './tree';
 
 function rng(seed: number) {
 	let s = seed >>> 0;
