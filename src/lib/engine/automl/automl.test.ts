@@ -304,3 +304,29 @@ describe('target check (the wizard)', () => {
 		expect(() => checkTargetColumn(frame, 'flag')).toThrow(/only one value \("y"\)/);
 	});
 });
+
+describe('ensemble selection on a big table', () => {
+	it('selects on a subsample but reports the blend’s score on every row', () => {
+		const r = rng(31);
+		const n = 50_000;
+		const y = Float64Array.from({ length: n }, () => (r() < 0.3 ? 1 : 0));
+		const good = Float64Array.from(y, (v) => Math.min(1, Math.max(0, 0.3 + 0.4 * v + (r() - 0.5) * 0.6)));
+		const bad = Float64Array.from(y, () => r());
+		const selection = selectEnsemble(
+			[
+				{ trial: 0, oof: bad },
+				{ trial: 1, oof: good }
+			],
+			y,
+			METRICS.auc,
+			2
+		);
+		expect(selection.weights[0].trial).toBe(1);
+		const blended = new Float64Array(n);
+		for (const w of selection.weights) {
+			const oof = w.trial === 1 ? good : bad;
+			for (let i = 0; i < n; i++) blended[i] += w.weight * oof[i];
+		}
+		expect(selection.score).toBeCloseTo(METRICS.auc.score(y, blended, 2), 12);
+	});
+});

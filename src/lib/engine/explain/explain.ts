@@ -72,6 +72,14 @@ export interface ExplainOptions {
 	signal?: AbortSignal;
 }
 
+/**
+ * Seconds for a model's explanations after a search of `limitSeconds`: a fifth of it (so well under a
+ * quarter), at least 2 s. Parts are sampled to fit, so a short budget gives smaller samples, not missing charts.
+ */
+export function explanationBudget(limitSeconds: number): number {
+	return Math.max(2, limitSeconds * 0.2);
+}
+
 /** How many columns get partial dependence curves. */
 const DEPENDENCE_COLUMNS = 6;
 

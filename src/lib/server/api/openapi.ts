@@ -292,7 +292,10 @@ export function openApiDocument(serverUrl: string) {
 			'/api/v1/models/{id}': {
 				parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
 				get: {
-					summary: 'A model: metrics, leaderboard, ensemble members, validation, warnings, input columns',
+					summary:
+						'A model: metrics, leaderboard, ensemble members, validation, warnings, input columns, and its explanations',
+					description:
+						'`explanations` (null for models trained without them) holds the model report: `importance` (per column: `drop` of the metric when shuffled, `spread` over repeats, `meanAbsContribution`), `dependence` (partial dependence and ICE curves of the top columns), `evaluation` (binary: confusion matrix, ROC, precision–recall, calibration, gains, threshold table; multiclass: confusion, per-class, calibration; regression: predicted vs actual sample, residual histogram, error by decile), `intervals` (95% bootstrap range per metric), `baseline` (the naive model and its metrics), `segments` (weak slices in words) and `summary` (plain-language findings).',
 					responses: { '200': { description: 'The model' }, ...errors(401, 404) }
 				}
 			},

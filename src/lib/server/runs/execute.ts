@@ -11,6 +11,7 @@
 import { gzipSync } from 'node:zlib';
 import type PgBoss from 'pg-boss';
 import { artifactSummary, serialiseArtifact } from '../../engine/automl/artifact';
+import { explanationBudget } from '../../engine/explain/explain';
 import { familyByName } from '../../engine/automl/families';
 import { AutoMLError, trainAutoML, type ProgressEvent } from '../../engine/automl/train';
 import { workerThreadRunner } from '../../engine/automl/trial-runner';
@@ -52,14 +53,6 @@ type StopReason = 'cancel' | 'dataset' | 'stopping' | 'lost';
 /** Seconds this attempt may search: what is left of the budget, but never less than a useful minimum. */
 export function attemptBudget(limitSeconds: number, spentSeconds: number): number {
 	return Math.max(limitSeconds - spentSeconds, Math.min(limitSeconds, 60));
-}
-
-/**
- * Seconds for the model's explanations after the search: a fifth of the time limit (so well under a quarter),
- * at least 2 s. They are sampled to fit, so a short budget gives smaller samples, not missing charts.
- */
-export function explanationBudget(limitSeconds: number): number {
-	return Math.max(2, limitSeconds * 0.2);
 }
 
 function isOutOfMemory(err: unknown): boolean {
