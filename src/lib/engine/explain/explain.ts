@@ -191,7 +191,10 @@ export async function explainModel(
 	return result;
 }
 
-/** Contributions of as many evenly spread rows as the deadline allows (20–500), in chunks. */
+/**
+ * Contributions of as many evenly spread rows as the deadline allows (at least 20, at most 500), in chunks
+ * sized from the time per row measured so far, so the last chunk does not run past the deadline.
+ */
 async function sampleContributions(
 	artifact: ModelArtifact,
 	heldOut: HeldOutData,
@@ -204,17 +207,20 @@ async function sampleContributions(
 	const sets = [];
 	let rows = 0;
 	let base: number[] = [];
-	for (let from = 0; from < order.length; ) {
-		const chunk = from < 20 ? 20 : 40;
-		const rowsNow = order.subarray(from, from + chunk);
-		const set = explainFrame(artifact, selectRows(heldOut.frame, rowsNow));
+	let chunk = 20;
+	let spent = 0;
+	for (let from = 0; from < order.length && chunk > 0; ) {
+		const started = now();
+		const set = explainFrame(artifact, selectRows(heldOut.frame, order.subarray(from, from + chunk)));
+		spent += now() - started;
 		sets.push(set);
 		base = Array.from(set.base);
 		rows += set.rowCount;
-		from += chunk;
+		from += set.rowCount;
 		await pause();
 		checkCancelled();
-		if (now() > deadline) break;
+		const perRow = spent / rows;
+		chunk = Math.max(0, Math.min(40, Math.floor((deadline - now()) / Math.max(perRow, 1e-3))));
 	}
 	return { sets, rows, base };
 }
