@@ -11,6 +11,7 @@ import type { Calibration } from './calibration';
 import type { Params } from './families';
 import type { MetricName } from './scoring';
 import type { ModelExplanations } from '../explain/explain';
+import type { InputField } from '../serve/input-schema';
 
 export const ARTIFACT_FORMAT = 'hunch-model';
 export const ARTIFACT_VERSION = 1;
@@ -47,6 +48,8 @@ export interface ModelArtifact {
 	metric: MetricName;
 	/** The columns the model reads (the target excluded), with the types they had in training. */
 	inputColumns: { name: string; type: ColumnType }[];
+	/** What a prediction request must send: each input's type, ranges and categories (absent in older models). */
+	inputSchema?: InputField[];
 	/** Fold f's models read features from foldEncoders[f] (each learned on that fold's training rows only). */
 	foldEncoders: FeatureEncoder[];
 	members: ArtifactMember[];

@@ -30,6 +30,7 @@ import { inThreadRunner, workerThreadRunner, type TrialRunner } from './trial-ru
 import { targetWarnings } from './warnings';
 import { explainModel } from '../explain/explain';
 import type { HeldOutData } from '../explain/held-out';
+import { describeInputs } from '../serve/input-schema';
 
 export interface AutoMLOptions {
 	target: string;
@@ -401,6 +402,7 @@ export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Pro
 		target,
 		metric: metric.name,
 		inputColumns: featureFrame.columns.map((c) => ({ name: c.name, type: c.type })),
+		inputSchema: describeInputs(featureFrame),
 		foldEncoders: folds.map((f) => f.encoder),
 		members,
 		calibration,
