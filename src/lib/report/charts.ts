@@ -3,7 +3,7 @@
  * about this model. The model page draws them with chart.js, the printable report as inline SVG; both read
  * these specs, so the two never disagree.
  */
-import type { Evaluation } from '$lib/engine/explain/evaluation';
+import type { CalibrationBin, Evaluation } from '$lib/engine/explain/evaluation';
 import type { ModelExplanations } from '$lib/engine/explain/explain';
 import { describeDependence, type ModelOutputs } from '$lib/engine/explain/words';
 
@@ -157,17 +157,42 @@ function confusionTable(
 	};
 }
 
+/** A grey dashed reference line (the diagonal, chance). */
+function referenceLine(label: string, from: Point, to: Point): Series {
+	return { label, points: [from, to], line: true, reference: true };
+}
+
+/** The reliability diagram, binary or multiclass: predicted chance against what happened, by group. */
+function calibrationChart(
+	bins: CalibrationBin[],
+	words: { read: string; xLabel: string; yLabel: string }
+): XYSpec {
+	const weightedGap =
+		bins.reduce((s, b) => s + b.count * Math.abs(b.predicted - b.observed), 0) /
+		Math.max(
+			1,
+			bins.reduce((s, b) => s + b.count, 0)
+		);
+	return {
+		kind: 'xy',
+		id: 'calibration',
+		title: 'Are its chances honest?',
+		...words,
+		finding: `Its chances are off by ${Math.round(weightedGap * 100)} percentage points on average.`,
+		series: [
+			{ label: 'Model', points: bins.map((b) => ({ x: b.predicted, y: b.observed })), line: true },
+			referenceLine('Perfect', { x: 0, y: 0 }, { x: 1, y: 1 })
+		],
+		xRange: [0, 1],
+		yRange: [0, 1]
+	};
+}
+
 function binaryCharts(e: Extract<Evaluation, { kind: 'binary' }>): ChartSpec[] {
 	const [no, yes] = e.classes;
 	const [[, fp], [fn, tp]] = e.confusion;
 	const positives = tp + fn;
 	const flagged = tp + fp;
-	const weightedGap =
-		e.calibration.reduce((s, b) => s + b.count * Math.abs(b.predicted - b.observed), 0) /
-		Math.max(
-			1,
-			e.calibration.reduce((s, b) => s + b.count, 0)
-		);
 	const top20 = e.gains.find((g) => Math.abs(g.population - 0.2) < 1e-9);
 	return [
 		confusionTable(
@@ -188,15 +213,7 @@ function binaryCharts(e: Extract<Evaluation, { kind: 'binary' }>): ChartSpec[] {
 			yLabel: `Caught (share of "${yes}" found)`,
 			series: [
 				{ label: 'Model', points: e.roc.points.map((p) => ({ x: p.fpr, y: p.tpr })), line: true },
-				{
-					label: 'Guessing',
-					points: [
-						{ x: 0, y: 0 },
-						{ x: 1, y: 1 }
-					],
-					line: true,
-					reference: true
-				}
+				referenceLine('Guessing', { x: 0, y: 0 }, { x: 1, y: 1 })
 			],
 			xRange: [0, 1],
 			yRange: [0, 1]
@@ -215,42 +232,20 @@ function binaryCharts(e: Extract<Evaluation, { kind: 'binary' }>): ChartSpec[] {
 					points: e.precisionRecall.points.map((p) => ({ x: p.recall, y: p.precision })),
 					line: true
 				},
-				{
-					label: 'Guessing',
-					points: [
-						{ x: 0, y: e.precisionRecall.positiveRate },
-						{ x: 1, y: e.precisionRecall.positiveRate }
-					],
-					line: true,
-					reference: true
-				}
+				referenceLine(
+					'Guessing',
+					{ x: 0, y: e.precisionRecall.positiveRate },
+					{ x: 1, y: e.precisionRecall.positiveRate }
+				)
 			],
 			xRange: [0, 1],
 			yRange: [0, 1]
 		},
-		{
-			kind: 'xy',
-			id: 'calibration',
-			title: 'Are its chances honest?',
+		calibrationChart(e.calibration, {
 			read: `Rows are grouped by the chance the model gave; each dot is a group's average chance (right) against how often "${yes}" really happened (up). On the diagonal, a 30% chance means 30% of such rows.`,
-			finding: `Its chances are off by ${Math.round(weightedGap * 100)} percentage points on average.`,
 			xLabel: 'Predicted chance',
-			yLabel: 'What happened',
-			series: [
-				{ label: 'Model', points: e.calibration.map((b) => ({ x: b.predicted, y: b.observed })), line: true },
-				{
-					label: 'Perfect',
-					points: [
-						{ x: 0, y: 0 },
-						{ x: 1, y: 1 }
-					],
-					line: true,
-					reference: true
-				}
-			],
-			xRange: [0, 1],
-			yRange: [0, 1]
-		},
+			yLabel: 'What happened'
+		}),
 		{
 			kind: 'xy',
 			id: 'gains',
@@ -267,15 +262,7 @@ function binaryCharts(e: Extract<Evaluation, { kind: 'binary' }>): ChartSpec[] {
 					points: [{ x: 0, y: 0 }, ...e.gains.map((g) => ({ x: g.population, y: g.captured }))],
 					line: true
 				},
-				{
-					label: 'Random',
-					points: [
-						{ x: 0, y: 0 },
-						{ x: 1, y: 1 }
-					],
-					line: true,
-					reference: true
-				}
+				referenceLine('Random', { x: 0, y: 0 }, { x: 1, y: 1 })
 			],
 			xRange: [0, 1],
 			yRange: [0, 1]
@@ -326,28 +313,11 @@ function multiclassCharts(e: Extract<Evaluation, { kind: 'multiclass' }>): Chart
 				c.support.toLocaleString('en-US')
 			])
 		},
-		{
-			kind: 'xy',
-			id: 'calibration',
-			title: 'Are its chances honest?',
+		calibrationChart(e.calibration, {
 			read: 'Rows are grouped by how sure the model was of its pick; each dot is a group’s average confidence (right) against how often the pick was right (up). On the diagonal, 70% sure means right 70% of the time.',
 			xLabel: 'Confidence in the picked class',
-			yLabel: 'Share right',
-			series: [
-				{ label: 'Model', points: e.calibration.map((b) => ({ x: b.predicted, y: b.observed })), line: true },
-				{
-					label: 'Perfect',
-					points: [
-						{ x: 0, y: 0 },
-						{ x: 1, y: 1 }
-					],
-					line: true,
-					reference: true
-				}
-			],
-			xRange: [0, 1],
-			yRange: [0, 1]
-		}
+			yLabel: 'Share right'
+		})
 	];
 }
 
@@ -370,15 +340,7 @@ function regressionCharts(e: Extract<Evaluation, { kind: 'regression' }>, target
 			yLabel: `Predicted ${target}`,
 			series: [
 				{ label: 'Rows', points: e.sample.map((s) => ({ x: s.actual, y: s.predicted })), line: false },
-				{
-					label: 'Exact',
-					points: [
-						{ x: low, y: low },
-						{ x: high, y: high }
-					],
-					line: true,
-					reference: true
-				}
+				referenceLine('Exact', { x: low, y: low }, { x: high, y: high })
 			]
 		},
 		{
