@@ -32,12 +32,23 @@ const label = (v: number) => {
 	return String(Number(v.toPrecision(3)));
 };
 
-function frame(inner: string, xTitle: string, yTitle: string, description: string): string {
-	return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" role="img" aria-label="${escapeXml(description)}" font-family="sans-serif" font-size="11">
+/** The SVG around a chart's marks: its size, accessible description and axis titles (left out when empty). */
+function frame(
+	inner: string,
+	titles: { x: string; y: string; description: string },
+	size: { height?: number; left?: number } = {}
+): string {
+	const height = size.height ?? H;
+	const left = size.left ?? M.left;
+	const x = titles.x
+		? `<text x="${left + (W - left - M.right) / 2}" y="${height - 6}" text-anchor="middle" fill="#333">${escapeXml(titles.x)}</text>\n`
+		: '';
+	const y = titles.y
+		? `<text transform="translate(14 ${M.top + (height - M.top - M.bottom) / 2}) rotate(-90)" text-anchor="middle" fill="#333">${escapeXml(titles.y)}</text>\n`
+		: '';
+	return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${height}" role="img" aria-label="${escapeXml(titles.description)}" font-family="sans-serif" font-size="11">
 ${inner}
-<text x="${M.left + (W - M.left - M.right) / 2}" y="${H - 6}" text-anchor="middle" fill="#333">${escapeXml(xTitle)}</text>
-<text transform="translate(14 ${M.top + (H - M.top - M.bottom) / 2}) rotate(-90)" text-anchor="middle" fill="#333">${escapeXml(yTitle)}</text>
-</svg>`;
+${x}${y}</svg>`;
 }
 
 function extent(values: number[], given?: [number, number]): [number, number] {
@@ -101,7 +112,11 @@ export function xyChartSvg(spec: XYSpec): string {
 			`<rect x="${M.left + 8}" y="${M.top + 4 + i * 15}" width="10" height="10" fill="${item.colour}"/><text x="${M.left + 22}" y="${M.top + 13 + i * 15}" fill="#333">${escapeXml(item.text)}</text>`
 		)
 	);
-	return frame(parts.join('\n'), spec.xLabel, spec.yLabel, `${spec.title}. ${spec.finding ?? spec.read}`);
+	return frame(parts.join('\n'), {
+		x: spec.xLabel,
+		y: spec.yLabel,
+		description: `${spec.title}. ${spec.finding ?? spec.read}`
+	});
 }
 
 export function barChartSvg(spec: BarSpec): string {
@@ -130,10 +145,11 @@ export function barChartSvg(spec: BarSpec): string {
 					`<line x1="${px(v - e)}" x2="${px(v + e)}" y1="${y + band / 2}" y2="${y + band / 2}" stroke="#333"/>`
 				);
 		});
-		return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${height}" role="img" aria-label="${escapeXml(`${spec.title}. ${spec.finding ?? spec.read}`)}" font-family="sans-serif" font-size="11">
-${parts.join('\n')}
-<text x="${left + (W - left - M.right) / 2}" y="${height - 8}" text-anchor="middle" fill="#333">${escapeXml(spec.valueLabel)}</text>
-</svg>`;
+		return frame(
+			parts.join('\n'),
+			{ x: spec.valueLabel, y: '', description: `${spec.title}. ${spec.finding ?? spec.read}` },
+			{ height, left }
+		);
 	}
 	const py = (v: number) => H - M.bottom - ((v - low) / (high - low)) * (H - M.top - M.bottom);
 	const band = (W - M.left - M.right) / Math.max(1, n);
@@ -152,5 +168,9 @@ ${parts.join('\n')}
 				`<text x="${x + band / 2}" y="${H - M.bottom + 14}" text-anchor="middle" fill="#444">${escapeXml(spec.labels[i].slice(0, 14))}</text>`
 			);
 	});
-	return frame(parts.join('\n'), '', spec.valueLabel, `${spec.title}. ${spec.finding ?? spec.read}`);
+	return frame(parts.join('\n'), {
+		x: '',
+		y: spec.valueLabel,
+		description: `${spec.title}. ${spec.finding ?? spec.read}`
+	});
 }

@@ -21,6 +21,7 @@ import { familyByName, type RawContributions } from '../automl/families';
 import { modelsOf } from '../automl/predict';
 import type { DataFrame } from '../frame/types';
 import { encodeFeatures } from '../prep/encoder';
+import { createLoss } from '../trees/losses';
 
 export interface ContributionSet {
 	rowCount: number;
@@ -66,17 +67,10 @@ function rescaleOutput(
 	}
 }
 
-function sigmoid(z: number): number {
-	return 1 / (1 + Math.exp(-z));
-}
-
-function softmax(z: Float64Array): Float64Array {
-	let max = -Infinity;
-	for (const v of z) max = Math.max(max, v);
-	const out = Float64Array.from(z, (v) => Math.exp(v - max));
-	let total = 0;
-	for (const v of out) total += v;
-	for (let k = 0; k < out.length; k++) out[k] /= total;
+/** The link applied to a copy: the same transform gradient boosting predicts with. */
+function linked(raw: Float64Array, link: 'logistic' | 'softmax'): Float64Array {
+	const out = Float64Array.from(raw);
+	createLoss(link, Math.max(2, raw.length)).transform(out);
 	return out;
 }
 
@@ -90,8 +84,8 @@ function toPredictionSpace(
 	for (let f = 0; f < featureCount; f++)
 		for (let k = 0; k < K; k++) rawPrediction[k] += raw.values[f * K + k];
 	if (raw.link === 'identity') return { base: raw.base, prediction: rawPrediction };
-	const base = raw.link === 'logistic' ? raw.base.map(sigmoid) : softmax(raw.base);
-	const prediction = raw.link === 'logistic' ? rawPrediction.map(sigmoid) : softmax(rawPrediction);
+	const base = linked(raw.base, raw.link);
+	const prediction = linked(rawPrediction, raw.link);
 	for (let k = 0; k < K; k++)
 		rescaleOutput(raw.values, featureCount, K, k, rawPrediction[k] - raw.base[k], prediction[k] - base[k]);
 	return { base, prediction };
