@@ -13,6 +13,8 @@ declare global {
 			/** How the request authenticated: the browser's session cookie or a personal API key. */
 			auth: 'session' | 'api-key' | null;
 			apiKeyId: string | null;
+			/** Set when the API key works only for one deployment's predictions. */
+			apiKeyDeploymentId: string | null;
 			/** Set by handleError when a request failed because PostgreSQL could not be reached. */
 			databaseUnavailable?: boolean;
 		}

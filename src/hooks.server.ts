@@ -8,10 +8,23 @@ import { findActiveUser, validateSessionToken } from '$lib/server/auth/session';
 import { isDatabaseUnavailable } from '$lib/server/db';
 import { isApiPath, isPublicPath } from '$lib/server/http/public-paths';
 import { removeStaleUploads } from '$lib/server/datasets/upload';
+import { MAX_PREDICT_BODY_BYTES } from '$lib/server/deployments/predict';
 
-/** Request bodies are small everywhere except on the upload route, which streams up to HUNCH_MAX_UPLOAD_MB. */
+/**
+ * Request bodies are small everywhere except on the upload route, which streams up to HUNCH_MAX_UPLOAD_MB, and
+ * on prediction endpoints, which take batches of up to 10,000 rows.
+ */
 const MAX_BODY_BYTES = 1024 * 1024;
 const UPLOAD_PATHS = new Set(['/api/v1/datasets']);
+/** The share page's batch scoring streams its file too (with its own limit). */
+const SCORE_PATH = /^\/share\/[^/]+\/score$/;
+const PREDICT_PATH = /^\/api\/v1\/deployments\/[^/]+\/predict$/;
+/** What a key limited to one deployment may reach (the deployment itself checks it is the right one). */
+const DEPLOYMENT_KEY_PATHS = /^\/api\/v1\/deployments\/[^/]+\/(predict|openapi\.json)$/;
+
+function bodyLimit(pathname: string): number {
+	return PREDICT_PATH.test(pathname) ? MAX_PREDICT_BODY_BYTES : MAX_BODY_BYTES;
+}
 
 export const init: ServerInit = () => {
 	const removed = removeStaleUploads();
@@ -82,12 +95,22 @@ const normaliseApiErrors: Handle = async ({ event, resolve }) => {
 /** adapter-node's own body limit is lifted (so uploads can stream); every other route keeps a small one. */
 const limitBodySize: Handle = async ({ event, resolve }) => {
 	const { request, url } = event;
-	if (request.method === 'GET' || request.method === 'HEAD' || UPLOAD_PATHS.has(url.pathname))
+	if (
+		request.method === 'GET' ||
+		request.method === 'HEAD' ||
+		UPLOAD_PATHS.has(url.pathname) ||
+		SCORE_PATH.test(url.pathname)
+	)
 		return resolve(event);
 	const length = request.headers.get('content-length');
-	if (length !== null && Number(length) > MAX_BODY_BYTES) {
+	const limit = bodyLimit(url.pathname);
+	if (length !== null && Number(length) > limit) {
 		return isApiPath(url.pathname)
-			? apiError(413, 'payload_too_large', `The request body is over ${MAX_BODY_BYTES / 1024} KB.`)
+			? apiError(
+					413,
+					'payload_too_large',
+					`The request body is over ${limit >= 1 << 20 ? `${limit / (1 << 20)} MB` : `${limit / 1024} KB`}.`
+				)
 			: new Response('Request body too large', {
 					status: 413,
 					headers: { 'content-type': 'text/plain; charset=utf-8' }
@@ -128,6 +151,7 @@ const authenticate: Handle = async ({ event, resolve }) => {
 	locals.session = null;
 	locals.auth = null;
 	locals.apiKeyId = null;
+	locals.apiKeyDeploymentId = null;
 	const api = isApiPath(url.pathname);
 	const db = appDb();
 
@@ -159,9 +183,17 @@ const authenticate: Handle = async ({ event, resolve }) => {
 				}
 			);
 		}
+		if (verified.deploymentId && !DEPLOYMENT_KEY_PATHS.test(url.pathname)) {
+			return apiError(
+				403,
+				'forbidden',
+				"This key works only for one deployment's predictions. Use an account key (Settings → API keys) for the rest of the API."
+			);
+		}
 		locals.user = user;
 		locals.auth = 'api-key';
 		locals.apiKeyId = verified.keyId;
+		locals.apiKeyDeploymentId = verified.deploymentId;
 		return resolve(event);
 	}
 

@@ -22,9 +22,18 @@ export function appDbHandle(): DbHandle {
 	return handle;
 }
 
+const beforeClose: (() => Promise<void>)[] = [];
+
+/** Work to finish with the pool still open when the server shuts down (buffered writes). */
+export function beforeAppDbClose(fn: () => Promise<void>): void {
+	beforeClose.push(fn);
+}
+
 // adapter-node stops accepting requests on SIGTERM/SIGINT, lets those in flight finish, then emits this event;
 // the process exits once the pool no longer holds it open.
 process.on('sveltekit:shutdown', () => {
-	void handle?.close();
-	handle = undefined;
+	void Promise.allSettled(beforeClose.map((fn) => fn())).then(() => {
+		void handle?.close();
+		handle = undefined;
+	});
 });

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { predictFrame } from '../automl/predict';
 import { trainAutoML } from '../automl/train';
 import { churn, datetime } from '../testing/tables';
-import { describeInputs, type InputField } from './input-schema';
+import { describeInputs, inputFields, type InputField } from './input-schema';
+import { scoreTable, spreadsheetSafe } from './score-table';
 import { predictRows } from './predict-rows';
 import { parseRows } from './rows';
 
@@ -84,5 +85,76 @@ describe('predictRows', () => {
 		expect(b.missing).toEqual(['spend']);
 		expect(b.outOfRange).toEqual(['tenure']);
 		expect(predictRows(artifact, parsed, { explain: 'none' })[0].explanation).toBeUndefined();
+
+		// The schema keeps a typical value per input: the median number and date, the most common category.
+		const tenure = schema[0] as { typical?: number; min: number; max: number };
+		expect(tenure.typical).toBeGreaterThan(tenure.min);
+		expect(tenure.typical).toBeLessThan(tenure.max);
+		expect(schema[3]).toMatchObject({ typical: Date.UTC(2023, 0, 1) + 150 * 86_400_000 });
+		expect(['basic', 'plus', 'pro']).toContain((schema[2] as { typical?: string }).typical);
+		expect(inputFields({ inputColumns: [{ name: 'x', type: 'numeric' }] })).toEqual([
+			{ name: 'x', type: 'numeric', min: NaN, max: NaN, integer: false }
+		]);
 	}, 60_000);
+});
+
+describe('scoreTable', () => {
+	it('adds prediction, probability and reasons in words to every row, keeping the columns', async () => {
+		const data = churn(300, 5);
+		const artifact = await trainAutoML(data, { target: 'churned', timeLimitSeconds: 30, maxTrials: 1 });
+		const input = churn(40, 6);
+		input.columns = input.columns.filter((c) => c.name !== 'churned');
+		const table = scoreTable(artifact, input);
+		expect(table.header).toEqual([
+			'tenure',
+			'spend',
+			'plan',
+			'prediction',
+			'probability',
+			'reason_1',
+			'reason_2',
+			'reason_3'
+		]);
+		expect(table.rows).toHaveLength(40);
+		expect(table.explainedRows).toBe(40);
+		const direct = predictFrame(artifact, input);
+		table.rows.forEach((row, i) => {
+			expect(row[3]).toBe(direct.labels[i]);
+			const k = artifact.target.classes.indexOf(direct.labels[i]);
+			expect(row[4]).toBeCloseTo(direct.probabilities![i * 2 + k], 5);
+			expect(row[5]).toMatch(/^(tenure|spend|plan) = \S+ \([+−][\d.,]+%\)$/);
+		});
+		expect(table.rows[0][0]).toBe((input.columns[0] as { values: Float64Array }).values[0]);
+	}, 60_000);
+
+	it('stops writing reasons at the deadline, never predictions, and names columns that are absent', async () => {
+		const artifact = await trainAutoML(churn(300, 7), {
+			target: 'churned',
+			timeLimitSeconds: 30,
+			maxTrials: 1
+		});
+		const input = churn(2500, 8);
+		input.columns = input.columns.filter((c) => c.name !== 'churned' && c.name !== 'spend');
+		let calls = 0;
+		const table = scoreTable(artifact, input, { deadline: 2, now: () => calls++ });
+		expect(table.explainedRows).toBe(2000);
+		expect(table.absentColumns).toEqual(['spend']);
+		expect(table.rows[2499].slice(2, 4)).toEqual([expect.any(String), expect.any(Number)]);
+		expect(table.rows[2499].slice(4)).toEqual([null, null, null]);
+		expect(table.rows[1999][4]).toEqual(expect.any(String));
+		const renamed = scoreTable(artifact, {
+			rowCount: 1,
+			columns: [...churn(1, 9).columns, { ...churn(1, 9).columns[0], name: 'prediction' }]
+		});
+		expect(renamed.header).toContain('prediction_2');
+	}, 60_000);
+});
+
+describe('spreadsheetSafe', () => {
+	it('defuses anything a spreadsheet would run as a formula and leaves numbers and text alone', () => {
+		for (const evil of ['=1+1', '+cmd|" /C calc"!A0', '-2+3', '@SUM(A1)', '\t=x', '\r=x', '=HYPERLINK("x")'])
+			expect(spreadsheetSafe(evil)).toBe(`'${evil}`);
+		for (const fine of ['-3', '+4.5', '-1e5', 'plain', 'a=b', '', 12, -7, null])
+			expect(spreadsheetSafe(fine)).toBe(fine);
+	});
 });

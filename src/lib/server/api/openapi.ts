@@ -10,6 +10,13 @@ const error = {
 
 const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [String(c), error]));
 
+const slugParameter = {
+	name: 'slug',
+	in: 'path',
+	required: true,
+	schema: { type: 'string', pattern: '^[a-z0-9-]{3,60}$' }
+};
+
 export function openApiDocument(serverUrl: string) {
 	return {
 		openapi: '3.1.0',
@@ -42,6 +49,32 @@ export function openApiDocument(serverUrl: string) {
 								}
 							}
 						}
+					}
+				},
+				PublishRequest: {
+					type: 'object',
+					properties: {
+						public: { type: 'boolean', default: false, description: 'Answer anyone, without a key' },
+						slug: { type: 'string', description: 'The URL name; made from the model name when absent' },
+						name: { type: 'string', maxLength: 100 },
+						deployment: {
+							type: 'string',
+							description: 'Publish as the next version of this existing deployment instead'
+						}
+					}
+				},
+				Deployment: {
+					type: 'object',
+					properties: {
+						slug: { type: 'string' },
+						name: { type: 'string' },
+						public: { type: 'boolean' },
+						url: { type: 'string', description: 'The predict endpoint' },
+						shareUrl: { type: 'string', description: 'The share page' },
+						openApiUrl: { type: 'string' },
+						version: { type: 'integer' },
+						model: { type: 'object' },
+						versions: { type: 'array', items: { type: 'object' } }
 					}
 				},
 				RunRequest: {
@@ -297,6 +330,159 @@ export function openApiDocument(serverUrl: string) {
 					description:
 						'`explanations` (null for models trained without them) holds the model report: `importance` (per column: `drop` of the metric when shuffled, `spread` over repeats, `meanAbsContribution`), `dependence` (partial dependence and ICE curves of the top columns), `evaluation` (binary: confusion matrix, ROC, precision–recall, calibration, gains, threshold table; multiclass: confusion, per-class, calibration; regression: predicted vs actual sample, residual histogram, error by decile), `intervals` (95% bootstrap range per metric), `baseline` (the naive model and its metrics), `segments` (weak slices in words) and `summary` (plain-language findings).',
 					responses: { '200': { description: 'The model' }, ...errors(401, 404) }
+				}
+			},
+			'/api/v1/models/{id}/deployments': {
+				parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+				post: {
+					summary:
+						'Publish the model: a new deployment, or (with `deployment`) the next version of an existing one, swapped in at once',
+					requestBody: {
+						content: { 'application/json': { schema: { $ref: '#/components/schemas/PublishRequest' } } }
+					},
+					responses: {
+						'201': {
+							description: 'The new deployment',
+							content: { 'application/json': { schema: { $ref: '#/components/schemas/Deployment' } } }
+						},
+						'200': {
+							description: 'The deployment, now serving this model as its newest version',
+							content: { 'application/json': { schema: { $ref: '#/components/schemas/Deployment' } } }
+						},
+						...errors(400, 401, 404, 409)
+					}
+				}
+			},
+			'/api/v1/deployments': {
+				get: {
+					summary: 'Your deployments, most recently changed first',
+					responses: { '200': { description: '`{deployments: [...]}`' }, ...errors(401) }
+				}
+			},
+			'/api/v1/deployments/{slug}': {
+				parameters: [slugParameter],
+				get: {
+					summary:
+						'A deployment with its version history (`versions`, newest first, `serving` marks the live one)',
+					responses: {
+						'200': {
+							description: 'The deployment',
+							content: { 'application/json': { schema: { $ref: '#/components/schemas/Deployment' } } }
+						},
+						...errors(401, 404)
+					}
+				},
+				patch: {
+					summary: 'Make it public or private (`public`), or rename it (`name`)',
+					requestBody: {
+						required: true,
+						content: {
+							'application/json': {
+								schema: {
+									type: 'object',
+									properties: { public: { type: 'boolean' }, name: { type: 'string', maxLength: 100 } }
+								}
+							}
+						}
+					},
+					responses: { '200': { description: 'The updated deployment' }, ...errors(400, 401, 404) }
+				},
+				delete: {
+					summary: 'Stop serving; delete its history and log, revoke its keys (the models stay)',
+					responses: { '204': { description: 'Deleted' }, ...errors(401, 404) }
+				}
+			},
+			'/api/v1/deployments/{slug}/rollback': {
+				parameters: [slugParameter],
+				post: {
+					summary: 'Serve an earlier version again, at once',
+					requestBody: {
+						required: true,
+						content: {
+							'application/json': {
+								schema: {
+									type: 'object',
+									required: ['version'],
+									properties: { version: { type: 'integer', minimum: 1 } }
+								}
+							}
+						}
+					},
+					responses: { '200': { description: 'The deployment' }, ...errors(400, 401, 404) }
+				}
+			},
+			'/api/v1/deployments/{slug}/predict': {
+				parameters: [
+					slugParameter,
+					{
+						name: 'explain',
+						in: 'query',
+						schema: { type: 'string', enum: ['top', 'all', 'none'], default: 'top' },
+						description: 'Contributions per row: the `top` largest, all of them, or none'
+					},
+					{ name: 'top', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 5 } }
+				],
+				post: {
+					security: [{ apiKey: [] }, {}],
+					summary:
+						'Predict one row (a JSON object) or up to 10,000 (`{"rows": [...]}`); no key needed for a public deployment',
+					description:
+						"Each input of the model is a field; send null for an unknown value. A missing field, a value of the wrong type, a category the model never saw or a field it does not read is a 400 naming the row and field (`details.problems` lists them all). The deployment's own document (`/api/v1/deployments/{slug}/openapi.json`) has the exact fields. Requests are limited per key (429 with `Retry-After`).",
+					requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
+					responses: {
+						'200': {
+							description:
+								'`{predictions: [{prediction, probabilities?, explanation: [{feature, contribution}], baseline, missing?, outOfRange?}], model: {deployment, version, modelId, task, target, classes?}}`'
+						},
+						...errors(400, 401, 403, 404, 413, 415, 429)
+					}
+				}
+			},
+			'/api/v1/deployments/{slug}/openapi.json': {
+				parameters: [slugParameter],
+				get: {
+					security: [{ apiKey: [] }, {}],
+					summary: "The deployment's own OpenAPI document: its predict endpoint with this model's fields",
+					responses: { '200': { description: 'OpenAPI 3.1' }, ...errors(404) }
+				}
+			},
+			'/api/v1/deployments/{slug}/usage': {
+				parameters: [
+					slugParameter,
+					{ name: 'hours', in: 'query', schema: { type: 'number', default: 24, maximum: 720 } }
+				],
+				get: {
+					summary: 'Requests, rows, errors and latency (p50, p95) over time, from the prediction log',
+					responses: {
+						'200': {
+							description:
+								'`{fromIso, bucketSeconds, buckets: [{at, requests, rows, errors, p50Ms, p95Ms}], totals}`'
+						},
+						...errors(400, 401, 404)
+					}
+				}
+			},
+			'/api/v1/deployments/{slug}/keys': {
+				parameters: [slugParameter],
+				get: {
+					summary: "Keys that work only for this deployment's predictions",
+					responses: { '200': { description: '`{keys: [...]}`' }, ...errors(401, 404) }
+				},
+				post: {
+					summary:
+						'Create a key for this deployment only (shown once); revoke it with DELETE /api/v1/api-keys/{id}',
+					requestBody: {
+						required: true,
+						content: {
+							'application/json': {
+								schema: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } }
+							}
+						}
+					},
+					responses: {
+						'201': { description: '`{id, name, key, deploymentId, …}`' },
+						...errors(400, 401, 404)
+					}
 				}
 			},
 			'/healthz': {

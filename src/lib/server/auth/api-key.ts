@@ -10,6 +10,8 @@ export const MAX_KEY_NAME_LENGTH = 100;
 export interface ApiKeySummary {
 	id: string;
 	name: string;
+	/** The deployment this key is limited to; null for an account key. */
+	deploymentId: string | null;
 	prefix: string;
 	createdAt: Date;
 	lastUsedAt: Date | null;
@@ -28,21 +30,35 @@ export function validateKeyName(raw: unknown): { name: string } | { error: strin
 	return { name };
 }
 
-export async function createApiKey(db: Database, userId: string, name: string): Promise<CreatedApiKey> {
+/**
+ * Creates a key. With `deploymentId` (which the caller has checked belongs to the user) the key answers only
+ * that deployment's predictions; without, it works for the user's whole API.
+ */
+export async function createApiKey(
+	db: Database,
+	userId: string,
+	name: string,
+	deploymentId: string | null = null
+): Promise<CreatedApiKey> {
 	const prefix = randomToken(5); // 8 base32 chars
 	const key = `hk_${prefix}_${randomToken(20)}`;
 	const [row] = await db
 		.insert(apiKeys)
-		.values({ userId, name, prefix, secretHash: hashToken(key) })
+		.values({ userId, name, prefix, secretHash: hashToken(key), deploymentId })
 		.returning();
 	return { ...summarise(row), key };
 }
 
-export async function listApiKeys(db: Database, userId: string): Promise<ApiKeySummary[]> {
+/** The user's keys; with `deploymentId`, only the keys limited to that deployment. */
+export async function listApiKeys(
+	db: Database,
+	userId: string,
+	deploymentId?: string
+): Promise<ApiKeySummary[]> {
 	const rows = await db
 		.select()
 		.from(apiKeys)
-		.where(eq(apiKeys.userId, userId))
+		.where(and(eq(apiKeys.userId, userId), deploymentId ? eq(apiKeys.deploymentId, deploymentId) : undefined))
 		.orderBy(desc(apiKeys.createdAt));
 	return rows.map(summarise);
 }
@@ -61,6 +77,7 @@ export async function revokeApiKey(db: Database, userId: string, keyId: string):
 export interface VerifiedApiKey {
 	keyId: string;
 	userId: string;
+	deploymentId: string | null;
 }
 
 /**
@@ -71,7 +88,12 @@ export async function verifyApiKey(db: Database, presented: string): Promise<Ver
 	const match = KEY_PATTERN.exec(presented);
 	if (!match) return null;
 	const [row] = await db
-		.select({ id: apiKeys.id, userId: apiKeys.userId, secretHash: apiKeys.secretHash })
+		.select({
+			id: apiKeys.id,
+			userId: apiKeys.userId,
+			secretHash: apiKeys.secretHash,
+			deploymentId: apiKeys.deploymentId
+		})
 		.from(apiKeys)
 		.where(and(eq(apiKeys.prefix, match[1]), isNull(apiKeys.revokedAt)));
 	if (!row || !digestsEqual(row.secretHash, hashToken(presented))) return null;
@@ -85,13 +107,14 @@ export async function verifyApiKey(db: Database, presented: string): Promise<Ver
 				sql`(${apiKeys.lastUsedAt} IS NULL OR ${apiKeys.lastUsedAt} < now() - interval '1 minute')`
 			)
 		);
-	return { keyId: row.id, userId: row.userId };
+	return { keyId: row.id, userId: row.userId, deploymentId: row.deploymentId };
 }
 
 function summarise(row: typeof apiKeys.$inferSelect): ApiKeySummary {
 	return {
 		id: row.id,
 		name: row.name,
+		deploymentId: row.deploymentId,
 		prefix: row.prefix,
 		createdAt: row.createdAt,
 		lastUsedAt: row.lastUsedAt,

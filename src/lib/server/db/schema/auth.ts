@@ -45,6 +45,12 @@ export const apiKeys = pgTable(
 			.notNull()
 			.references(() => users.id, { onDelete: 'cascade' }),
 		name: text('name').notNull(),
+		/**
+		 * Set for a key that works only for this deployment's predictions (given to a program or a colleague);
+		 * null for an account key, which works for the whole API. No foreign key here (deployments.ts imports this
+		 * file); the key is revoked when its deployment is deleted (see deployments/store.ts).
+		 */
+		deploymentId: uuid('deployment_id'),
 		prefix: text('prefix').notNull(),
 		secretHash: text('secret_hash').notNull(),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

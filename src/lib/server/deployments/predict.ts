@@ -1,0 +1,207 @@
+/**
+ * `POST /api/v1/deployments/{slug}/predict`: who may call, how often, what the body must hold, and the answer.
+ * Kept apart from the route so the rules read in one place and the benchmark exercises exactly this code.
+ */
+import { predictRows, type PredictOptions } from '../../engine/serve/predict-rows';
+import { parseRows } from '../../engine/serve/rows';
+import { apiError, type ApiErrorCode } from '../api/errors';
+import type { Serving } from './serving';
+import type { ServedDeployment } from './serving-cache';
+
+export const MAX_ROWS_PER_REQUEST = 10_000;
+/** JSON of 10,000 rows with a few dozen fields; anything bigger is refused before it is read. */
+export const MAX_PREDICT_BODY_BYTES = 32 * 1024 * 1024;
+const MAX_TOP = 100;
+/** Problems listed in a 400's details (the message names the first). */
+const MAX_LISTED_PROBLEMS = 100;
+
+export interface PredictCaller {
+	userId: string | null;
+	keyId: string | null;
+	/** Set when the key works only for one deployment. */
+	keyDeploymentId: string | null;
+	/** Client IP, for limiting anonymous callers of public deployments. */
+	address: string;
+}
+
+class PredictError extends Error {
+	constructor(
+		readonly status: number,
+		readonly code: ApiErrorCode,
+		message: string,
+		readonly details: Record<string, unknown> = {},
+		readonly headers: Record<string, string> = {}
+	) {
+		super(message);
+	}
+}
+
+/** Who may call: the owner (session or key), anyone for a public deployment, nobody else. */
+function authorise(served: ServedDeployment, slug: string, caller: PredictCaller): void {
+	const { pointer } = served;
+	if (caller.keyDeploymentId && caller.keyDeploymentId !== pointer.id)
+		throw new PredictError(403, 'forbidden', 'This API key works only for another deployment.');
+	if (caller.userId === pointer.ownerId || pointer.isPublic) return;
+	if (caller.userId)
+		// Someone else's private deployment: answered as if it did not exist.
+		throw new PredictError(404, 'not_found', `No deployment "${slug}".`);
+	throw new PredictError(
+		401,
+		'unauthorized',
+		`Deployment "${slug}" is private: send an API key as "Authorization: Bearer <key>".`,
+		{},
+		{ 'WWW-Authenticate': 'Bearer' }
+	);
+}
+
+function readOptions(url: URL): PredictOptions {
+	const explain = url.searchParams.get('explain') ?? 'top';
+	if (explain !== 'top' && explain !== 'all' && explain !== 'none')
+		throw new PredictError(
+			400,
+			'bad_request',
+			`"explain" must be "top", "all" or "none", not "${explain}".`,
+			{
+				field: 'explain'
+			}
+		);
+	const topText = url.searchParams.get('top');
+	const top = topText === null ? 5 : Number(topText);
+	if (!Number.isInteger(top) || top < 1 || top > MAX_TOP)
+		throw new PredictError(400, 'bad_request', `"top" must be a whole number from 1 to ${MAX_TOP}.`, {
+			field: 'top'
+		});
+	return { explain, top };
+}
+
+async function readRows(request: Request): Promise<unknown[]> {
+	if (!/^application\/json\b/i.test(request.headers.get('content-type') ?? ''))
+		throw new PredictError(
+			415,
+			'unsupported_media_type',
+			'Send the rows as JSON with "Content-Type: application/json".'
+		);
+	let body: unknown;
+	try {
+		body = JSON.parse(await request.text());
+	} catch {
+		throw new PredictError(400, 'bad_request', 'The request body is not valid JSON.');
+	}
+	if (Array.isArray(body))
+		throw new PredictError(
+			400,
+			'bad_request',
+			'Send {"rows": [...]} for several rows, or one row as an object.',
+			{
+				field: 'rows'
+			}
+		);
+	if (!body || typeof body !== 'object')
+		throw new PredictError(
+			400,
+			'bad_request',
+			'The request body must be a JSON object: one row, or {"rows": [...]}.'
+		);
+	const record = body as Record<string, unknown>;
+	const rows = Array.isArray(record.rows) ? record.rows : [record];
+	if (rows.length === 0)
+		throw new PredictError(400, 'bad_request', '"rows" is empty: send at least one row.', { field: 'rows' });
+	if (rows.length > MAX_ROWS_PER_REQUEST)
+		throw new PredictError(
+			413,
+			'payload_too_large',
+			`${rows.length.toLocaleString('en-US')} rows in one request; at most ${MAX_ROWS_PER_REQUEST.toLocaleString('en-US')} are accepted. Split the batch.`,
+			{ field: 'rows', limit: MAX_ROWS_PER_REQUEST }
+		);
+	return rows;
+}
+
+function answer(served: ServedDeployment, rows: unknown[], options: PredictOptions) {
+	const { artifact, fields, modelId } = served.model;
+	const parsed = parseRows(fields, rows, artifact.target.name);
+	if (parsed.problems.length) {
+		const [first] = parsed.problems;
+		const where = rows.length > 1 ? `Row ${first.row + 1}: ` : '';
+		const more = parsed.problems.length > 1 ? ` (and ${parsed.problems.length - 1} more problems)` : '';
+		throw new PredictError(400, 'validation_failed', `${where}${first.message}${more}.`, {
+			field: first.field,
+			row: first.row,
+			problems: parsed.problems.slice(0, MAX_LISTED_PROBLEMS)
+		});
+	}
+	return {
+		predictions: predictRows(artifact, parsed, options),
+		model: {
+			deployment: served.pointer.slug,
+			version: served.pointer.version,
+			modelId,
+			task: artifact.task,
+			target: artifact.target.name,
+			...(artifact.task === 'regression' ? {} : { classes: artifact.target.classes })
+		}
+	};
+}
+
+/** Answers one prediction request and records it in the deployment's log. */
+export async function answerPredict(
+	serving: Serving,
+	slug: string,
+	caller: PredictCaller,
+	request: Request,
+	url: URL
+): Promise<Response> {
+	const started = performance.now();
+	let served: ServedDeployment | null = null;
+	let rowCount = 0;
+	let response: Response;
+	let errorCode: string | null = null;
+	try {
+		served = await serving.cache.get(slug);
+		if (!served) throw new PredictError(404, 'not_found', `No deployment "${slug}".`);
+		authorise(served, slug, caller);
+		const limit = caller.userId ? serving.limits.perKey : serving.limits.perAddress;
+		const decision = serving.limiter.hit(
+			caller.keyId ? `key:${caller.keyId}` : caller.userId ? `user:${caller.userId}` : `ip:${caller.address}`,
+			limit
+		);
+		const limitHeaders = {
+			'X-RateLimit-Limit': String(decision.limit),
+			'X-RateLimit-Remaining': String(decision.remaining)
+		};
+		if (!decision.allowed)
+			throw new PredictError(
+				429,
+				'rate_limited',
+				`Too many requests: at most ${decision.limit} a minute. Try again in ${decision.retryAfterSeconds} s.`,
+				{ limit: decision.limit, retryAfterSeconds: decision.retryAfterSeconds },
+				{ ...limitHeaders, 'Retry-After': String(decision.retryAfterSeconds) }
+			);
+		const options = readOptions(url);
+		const rows = await readRows(request);
+		rowCount = rows.length;
+		response = new Response(JSON.stringify(answer(served, rows, options)), {
+			headers: {
+				'Content-Type': 'application/json',
+				'Cache-Control': 'no-store',
+				'X-Hunch-Deployment-Version': String(served.pointer.version),
+				...limitHeaders
+			}
+		});
+	} catch (err) {
+		if (!(err instanceof PredictError)) throw err;
+		errorCode = err.code;
+		response = apiError(err.status, err.code, err.message, err.details, err.headers);
+	}
+	if (served)
+		serving.log.record({
+			deploymentId: served.pointer.id,
+			version: served.pointer.version,
+			keyId: caller.keyId,
+			at: new Date(),
+			status: response.status,
+			rows: rowCount,
+			latencyMs: performance.now() - started,
+			errorCode
+		});
+	return response;
+}
