@@ -34,3 +34,37 @@ export function watchConsole(page: Page): string[] {
 	page.on('pageerror', (err) => errors.push(err.message));
 	return errors;
 }
+
+/** Loads a sample dataset from the Datasets page; returns its id. */
+export async function loadSample(page: Page, name: string): Promise<string> {
+	await page.goto('/datasets');
+	await page.getByRole('button', { name: `Load ${name}` }).click();
+	await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
+	return page.url().split('/').at(-1)!;
+}
+
+/** Starts a 10-second run through the API (with the page's session) and waits for its model. */
+export async function trainModel(page: Page, datasetId: string, target: string): Promise<string> {
+	// A same-origin request, as the app's own pages make (cookie-authenticated writes must say where from).
+	const started = await page.request.post('/api/v1/runs', {
+		data: { datasetId, target, timeLimitSeconds: 10 },
+		headers: { origin: new URL(page.url()).origin }
+	});
+	expect(started.status(), await started.text()).toBe(202);
+	const { id } = await started.json();
+	let run: { status: string; modelId: string | null; error: string | null } = {
+		status: 'queued',
+		modelId: null,
+		error: null
+	};
+	await expect
+		.poll(
+			async () => {
+				run = await (await page.request.get(`/api/v1/runs/${id}`)).json();
+				return run.status;
+			},
+			{ timeout: 120_000, intervals: [1000] }
+		)
+		.toBe('succeeded');
+	return run.modelId!;
+}
