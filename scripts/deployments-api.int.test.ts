@@ -357,6 +357,32 @@ describe('deployments API', () => {
 		expect(missing.body.error.details.field).toBe('version');
 	}, 60_000);
 
+	it('answers single rows while a 10,000-row batch is being explained', async () => {
+		const path = `/api/v1/deployments/${slug}/predict`;
+		const batchKey = (await key(alice)).key;
+		let batchDone = 0;
+		const batch = call({ key: batchKey }, 'POST', path, {
+			rows: Array.from({ length: 10_000 }, () => row)
+		}).then((res) => {
+			batchDone = Date.now();
+			return res;
+		});
+		await new Promise((r) => setTimeout(r, 500));
+		const single = await call({ key: aliceKey }, 'POST', path, row);
+		const singleDone = Date.now();
+		const big = await batch;
+		expect(single.status).toBe(200);
+		expect(big.status).toBe(200);
+		expect(singleDone).toBeLessThan(batchDone);
+		expect(big.body.predictions).toHaveLength(10_000);
+		expect(big.body.predictions[9_999].probabilities).toEqual(single.body.predictions[0].probabilities);
+		// Contributions for every row, or (when they took too long) for the first rows and a warning saying so.
+		const explained = big.body.predictions.filter((p: { explanation?: unknown }) => p.explanation).length;
+		if (explained < 10_000)
+			expect(big.body.warnings[0]).toContain(`first ${explained.toLocaleString('en-US')} rows only`);
+		else expect(big.body.warnings).toBeUndefined();
+	}, 120_000);
+
 	it('keeps a usage log: requests, rows, errors and latency', async () => {
 		const usage = await call({ cookie: alice }, 'GET', `/api/v1/deployments/${slug}/usage?hours=1`);
 		expect(usage.status).toBe(200);

@@ -2,9 +2,9 @@ import { redirect, type Handle, type HandleServerError, type ServerInit } from '
 import { sequence } from '@sveltejs/kit/hooks';
 import { apiError, defaultErrorCode } from '$lib/server/api/errors';
 import { appDb } from '$lib/server/app-db';
-import { verifyApiKey } from '$lib/server/auth/api-key';
+import { authenticateApiKey } from '$lib/server/auth/api-key';
 import { clearSessionCookie, readSessionCookie, setSessionCookie } from '$lib/server/auth/cookies';
-import { findActiveUser, validateSessionToken } from '$lib/server/auth/session';
+import { validateSessionToken } from '$lib/server/auth/session';
 import { isDatabaseUnavailable } from '$lib/server/db';
 import { isApiPath, isPublicPath } from '$lib/server/http/public-paths';
 import { removeStaleUploads } from '$lib/server/datasets/upload';
@@ -170,9 +170,8 @@ const authenticate: Handle = async ({ event, resolve }) => {
 	const authorization = request.headers.get('authorization');
 	if (authorization) {
 		const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
-		const verified = match ? await verifyApiKey(db, match[1]) : null;
-		const user = verified ? await findActiveUser(db, verified.userId) : null;
-		if (!verified || !user) {
+		const verified = match ? await authenticateApiKey(db, match[1]) : null;
+		if (!verified) {
 			return apiError(
 				401,
 				'unauthorized',
@@ -190,7 +189,7 @@ const authenticate: Handle = async ({ event, resolve }) => {
 				"This key works only for one deployment's predictions. Use an account key (Settings → API keys) for the rest of the API."
 			);
 		}
-		locals.user = user;
+		locals.user = verified.user;
 		locals.auth = 'api-key';
 		locals.apiKeyId = verified.keyId;
 		locals.apiKeyDeploymentId = verified.deploymentId;

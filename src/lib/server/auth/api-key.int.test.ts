@@ -1,8 +1,8 @@
-import { sql } from 'drizzle-orm';
+import { authenticateApiKey, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { users } from '../db/schema';
 import { createTestDatabase, type TestDatabase } from '../testing/database';
-import { createApiKey, listApiKeys, revokeApiKey, verifyApiKey } from './api-key';
+import { authenticateApiKey, createApiKey, listApiKeys, revokeApiKey, verifyApiKey } from './api-key';
 
 let t: TestDatabase;
 let alice: string;
@@ -37,7 +37,11 @@ describe('API keys', () => {
 
 	it('verify to their owner and record use', async () => {
 		const created = await createApiKey(t.db, alice, 'Script');
-		expect(await verifyApiKey(t.db, created.key)).toEqual({ keyId: created.id, userId: alice });
+		expect(await verifyApiKey(t.db, created.key)).toEqual({
+			keyId: created.id,
+			userId: alice,
+			deploymentId: null
+		});
 		const [row] = await listApiKeys(t.db, alice).then((keys) => keys.filter((k) => k.id === created.id));
 		expect(row.lastUsedAt).not.toBeNull();
 	});
@@ -50,9 +54,11 @@ describe('API keys', () => {
 		expect(await verifyApiKey(t.db, '')).toBeNull();
 	});
 
-	it('stop working the moment they are revoked', async () => {
+	it('stop working the moment they are revoked, even when just verified', async () => {
 		const created = await createApiKey(t.db, alice, 'Temp');
+		expect((await authenticateApiKey(t.db, created.key))?.user.id).toBe(alice);
 		expect(await revokeApiKey(t.db, alice, created.id)).toBe(true);
+		expect(await authenticateApiKey(t.db, created.key)).toBeNull();
 		expect(await verifyApiKey(t.db, created.key)).toBeNull();
 		expect(await revokeApiKey(t.db, alice, created.id)).toBe(false); // already revoked
 	});

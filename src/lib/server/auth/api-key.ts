@@ -1,6 +1,7 @@
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../db';
 import { apiKeys } from '../db/schema';
+import { findActiveUser, type SessionUser } from './session';
 import { digestsEqual, hashToken, randomToken } from './tokens';
 
 /** `hk_` + 8-character lookup prefix + `_` + 32-character secret (160 random bits). */
@@ -71,6 +72,7 @@ export async function revokeApiKey(db: Database, userId: string, keyId: string):
 		.set({ revokedAt: new Date() })
 		.where(and(eq(apiKeys.id, keyId), eq(apiKeys.userId, userId), isNull(apiKeys.revokedAt)))
 		.returning({ id: apiKeys.id });
+	forgetVerifiedKeys();
 	return revoked.length > 0;
 }
 
@@ -120,4 +122,44 @@ function summarise(row: typeof apiKeys.$inferSelect): ApiKeySummary {
 		lastUsedAt: row.lastUsedAt,
 		revokedAt: row.revokedAt
 	};
+}
+
+export interface AuthenticatedKey extends VerifiedApiKey {
+	user: SessionUser;
+}
+
+/**
+ * How long a verified key is trusted without asking the database again. A key revoked in this process stops at
+ * once (`forgetVerifiedKeys`); one revoked through another web process stops within this time.
+ */
+const TRUSTED_MS = 2_000;
+const MAX_TRUSTED = 10_000;
+const trusted = new Map<string, { key: AuthenticatedKey; until: number }>();
+
+/** Drops every remembered key (after a revocation, or when a deployment and its keys are deleted). */
+export function forgetVerifiedKeys(): void {
+	trusted.clear();
+}
+
+/**
+ * The key's owner, if the key is valid and the account active. Prediction endpoints call this on every
+ * request, so a key verified in the last two seconds is answered from memory (by the SHA-256 of the whole key,
+ * never the key itself); only successes are remembered.
+ */
+export async function authenticateApiKey(db: Database, presented: string): Promise<AuthenticatedKey | null> {
+	if (!KEY_PATTERN.test(presented)) return null;
+	const digest = hashToken(presented);
+	const now = Date.now();
+	const hit = trusted.get(digest);
+	if (hit && hit.until > now) return hit.key;
+	const verified = await verifyApiKey(db, presented);
+	const user = verified ? await findActiveUser(db, verified.userId) : null;
+	if (!verified || !user) {
+		trusted.delete(digest);
+		return null;
+	}
+	const key = { ...verified, user };
+	if (trusted.size >= MAX_TRUSTED) trusted.clear();
+	trusted.set(digest, { key, until: now + TRUSTED_MS });
+	return key;
 }

@@ -6,6 +6,7 @@
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { gunzipSync } from 'node:zlib';
 import { parseArtifact, type ModelArtifact } from '../../engine/automl/artifact';
+import { forgetVerifiedKeys } from '../auth/api-key';
 import type { Database } from '../db';
 import { isUuid } from '../db/ids';
 import { apiKeys, deployments, deploymentVersions, models } from '../db/schema';
@@ -211,7 +212,7 @@ export async function updateDeployment(
 
 /** Deletes the deployment, its versions and its log, and revokes the keys that worked only for it. */
 export async function deleteDeployment(db: Database, ownerId: string, slug: string): Promise<boolean> {
-	return db.transaction(async (tx) => {
+	const deleted = await db.transaction(async (tx) => {
 		const [deleted] = await tx
 			.delete(deployments)
 			.where(and(eq(deployments.slug, slug), eq(deployments.ownerId, ownerId)))
@@ -223,6 +224,8 @@ export async function deleteDeployment(db: Database, ownerId: string, slug: stri
 			.where(and(eq(apiKeys.deploymentId, deleted.id), isNull(apiKeys.revokedAt)));
 		return true;
 	});
+	if (deleted) forgetVerifiedKeys();
+	return deleted;
 }
 
 /** What serving needs to know about a slug, whoever asks. */
