@@ -1,12 +1,14 @@
 import type { Database } from '../../src/lib/server/db';
 import { deleteExpiredRateLimits } from '../../src/lib/server/auth/rate-limit';
 import { deleteExpiredSessions } from '../../src/lib/server/auth/session';
+import { deleteOldPredictionLog } from '../../src/lib/server/deployments/prediction-log';
 import { pruneWorkers } from '../../src/lib/server/queue/workers-registry';
 
 export interface MaintenanceResult {
 	expiredSessions: number;
 	expiredRateLimits: number;
 	prunedWorkers: number;
+	oldPredictionLog: number;
 }
 
 /** Housekeeping; a plain function so it is tested without the queue. Safe to run twice at once. */
@@ -14,6 +16,7 @@ export async function runMaintenance(db: Database, now = new Date()): Promise<Ma
 	return {
 		expiredSessions: await deleteExpiredSessions(db, now),
 		expiredRateLimits: await deleteExpiredRateLimits(db),
-		prunedWorkers: await pruneWorkers(db)
+		prunedWorkers: await pruneWorkers(db),
+		oldPredictionLog: await deleteOldPredictionLog(db, now)
 	};
 }

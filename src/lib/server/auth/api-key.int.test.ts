@@ -1,4 +1,4 @@
-import { authenticateApiKey, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { users } from '../db/schema';
 import { createTestDatabase, type TestDatabase } from '../testing/database';

@@ -159,3 +159,26 @@ export async function deploymentUsage(
 		}
 	};
 }
+
+/** Days of prediction log kept (`HUNCH_PREDICTION_LOG_DAYS`, default 30). */
+export function predictionLogDays(): number {
+	const days = Number(process.env.HUNCH_PREDICTION_LOG_DAYS ?? 30);
+	return Number.isFinite(days) && days > 0 ? days : 30;
+}
+
+/**
+ * Deletes log entries older than `days` (at most 100,000 a call, so a big backlog is cleared over a few
+ * maintenance runs without one long lock). Returns how many went.
+ */
+export async function deleteOldPredictionLog(
+	db: Database,
+	now = new Date(),
+	days = predictionLogDays()
+): Promise<number> {
+	const cutoff = new Date(now.getTime() - days * 86_400_000).toISOString();
+	const result = await db.execute(sql`
+		DELETE FROM prediction_log WHERE id IN (
+			SELECT id FROM prediction_log WHERE at < ${cutoff}::timestamptz LIMIT 100000
+		)`);
+	return result.rowCount ?? 0;
+}
