@@ -89,6 +89,10 @@ export const FAMILY_WORDS: Record<string, { label: string; explain: string }> = 
 	extra_trees: {
 		label: 'Extra trees',
 		explain: 'A forest with more randomness; fast, and often a useful second opinion.'
+	},
+	knn: {
+		label: 'Nearest neighbours',
+		explain: 'Predicts from the most similar rows in the training data; good on small tables.'
 	}
 };
 

@@ -8,6 +8,8 @@ import type { Task } from '../prep/target';
 import { fitForest, predictForest, type ForestModel } from '../trees/forest';
 import { fitGradientBoosting, predict as predictBoosting, type GradientBoostingModel } from '../trees/gbdt';
 import { fitLinear, linearContributions, predictLinear, type LinearModel } from '../linear/linear';
+import { sampledShapley } from '../explain/sampled-shapley';
+import { fitKnn, predictKnn, type KnnModel } from '../neighbors/knn';
 import { fromPlain, toPlain } from '../trees/serialise';
 import { treeModelContributions } from '../trees/shap';
 
@@ -227,11 +229,51 @@ const linear: ModelFamily = {
 	}
 };
 
+/** Tables up to this many rows get a nearest-neighbour model (prediction scans every stored row). */
+const KNN_MAX_ROWS = 5_000;
+
+const nearestNeighbours: ModelFamily = {
+	name: 'knn',
+	label: 'Nearest neighbours',
+	cost: 0.5,
+	supports: (_task, rows) => rows <= KNN_MAX_ROWS,
+	space: {
+		k: { type: 'int', low: 3, high: 80, log: true },
+		weighting: { type: 'choice', values: ['uniform', 'distance'] }
+	},
+	starts: (rows) => [
+		{ k: Math.max(5, Math.min(40, Math.round(Math.sqrt(rows) / 2))), weighting: 'distance' }
+	],
+	fit: (train, params) =>
+		fitKnn(
+			{
+				features: train.features,
+				y: train.y,
+				categorical: train.categorical,
+				task: train.task,
+				classCount: train.classCount
+			},
+			{ k: num(params, 'k'), weighting: params.weighting === 'uniform' ? 'uniform' : 'distance' }
+		),
+	predict: (model, features) => predictKnn(model as KnnModel, features),
+	save: (model) => toPlain(model),
+	load: (saved) => fromPlain(saved),
+	describe: (model) => `${(model as KnnModel).k} neighbours`,
+	// Neighbours' votes are probabilities already (identity link); no exact explainer: sampled Shapley values.
+	contributions(model, row) {
+		const m = model as KnnModel;
+		const outputs = m.task === 'multiclass' ? m.classCount : 1;
+		const { base, values } = sampledShapley((f) => predictKnn(m, f), row, m.baseline, outputs);
+		return { base, values, outputs, link: 'identity' };
+	}
+};
+
 export const MODEL_FAMILIES: ModelFamily[] = [
 	linear,
 	gradientBoosting,
 	forestFamily(false),
-	forestFamily(true)
+	forestFamily(true),
+	nearestNeighbours
 ];
 
 export function familyByName(name: string): ModelFamily {

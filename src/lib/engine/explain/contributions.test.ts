@@ -74,8 +74,8 @@ describe('explainFrame', () => {
 				Array.from({ length: 300 }, (_, i) => start + i * 86_400_000 * 3)
 			)
 		);
-		const models = ['gbdt', 'linear', 'random_forest', 'extra_trees'];
-		const binary = await trainAutoML(data, { target: 'churned', timeLimitSeconds: 60, maxTrials: 4, models });
+		const models = ['gbdt', 'linear', 'random_forest', 'extra_trees', 'knn'];
+		const binary = await trainAutoML(data, { target: 'churned', timeLimitSeconds: 60, maxTrials: 5, models });
 		expect(binary.members.length).toBeGreaterThan(0);
 		const set = expectAdditive(binary, data);
 		expect(set.columns).toEqual(['tenure', 'spend', 'plan', 'signed']);
@@ -86,12 +86,21 @@ describe('explainFrame', () => {
 		const multi = await trainAutoML(data, { target: 'plan', timeLimitSeconds: 60, maxTrials: 3, models });
 		const multiSet = expectAdditive(multi, data);
 		expect(multiSet.outputs).toBe(3);
+		// Nearest neighbours alone (sampled Shapley values), for classes too.
+		const knn = await trainAutoML(data, {
+			target: 'plan',
+			timeLimitSeconds: 60,
+			maxTrials: 1,
+			models: ['knn']
+		});
+		expect(knn.members.map((m) => m.family)).toEqual(['knn']);
+		expect(expectAdditive(knn, data).outputs).toBe(3);
 		const regression: DataFrame = {
 			rowCount: 300,
 			columns: data.columns.filter((c) => c.name !== 'churned')
 		};
 		expectAdditive(
-			await trainAutoML(regression, { target: 'tenure', timeLimitSeconds: 60, maxTrials: 4, models }),
+			await trainAutoML(regression, { target: 'tenure', timeLimitSeconds: 60, maxTrials: 5, models }),
 			regression
 		);
 	}, 120_000);
