@@ -1,3 +1,4 @@
+import { BACKEND_NAMES } from '../src/lib/engine/nn/backend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession, generateSessionToken } from '../src/lib/server/auth/session';
 import { users } from '../src/lib/server/db/schema';
@@ -30,6 +31,8 @@ describe('worker', () => {
 			queue: { ok: true },
 			workers: { online: 1 }
 		});
+		// The TensorFlow.js backend the worker loaded (wasm on a machine without native TensorFlow).
+		expect(BACKEND_NAMES).toContain(health.computeBackend);
 	});
 
 	it('runs a maintenance job from the queue and removes expired sessions', async () => {

@@ -10,6 +10,7 @@ import { recoverOrphanedRuns } from '../src/lib/server/runs/lifecycle';
 import { workerMemoryBudgetBytes } from '../src/lib/server/runs/memory';
 import type { TrainRunJob } from '../src/lib/server/runs/queue';
 import { runMaintenance } from './jobs/maintenance';
+import { computeBackend, describeBackend } from '../src/lib/engine/nn/backend';
 
 export interface WorkerOptions {
 	databaseUrl: string;
@@ -46,7 +47,18 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
 	});
 	boss.on('error', (err) => log(`queue error: ${err.message}`));
 
-	await registerWorker(handle.db, { id, hostname: os.hostname(), pid: process.pid, computeBackend: null });
+	// Neural models need TensorFlow.js: the backend is chosen once, said here and shown in /healthz.
+	const backend = await computeBackend().catch((err: Error) => {
+		log(`no TensorFlow.js backend: ${err.message}`);
+		return null;
+	});
+	if (backend) log(`TensorFlow.js backend: ${describeBackend(backend)}`);
+	await registerWorker(handle.db, {
+		id,
+		hostname: os.hostname(),
+		pid: process.pid,
+		computeBackend: backend?.name ?? null
+	});
 	let beating = true;
 	const beat = setInterval(() => {
 		if (!beating) return;
