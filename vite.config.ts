@@ -12,7 +12,10 @@ export default defineConfig({
 					name: 'unit',
 					environment: 'node',
 					include: ['src/**/*.test.ts', 'workers/**/*.test.ts', 'scripts/**/*.test.ts'],
-					exclude: ['**/*.int.test.ts']
+					exclude: ['**/*.int.test.ts'],
+					// Tests that train a model take a few seconds; a busy machine must not turn them into failures.
+					testTimeout: 30_000,
+					hookTimeout: 60_000
 				}
 			},
 			{

@@ -125,7 +125,7 @@ describe('hunch train / predict / evaluate', () => {
 		expect(metrics.metric).toBe('auc');
 		expect(metrics.rows).toBe(120);
 		expect(metrics.metrics.auc).toBeGreaterThan(0.8);
-	});
+	}, 60_000);
 
 	it('bad input: one line, non-zero exit, naming the problem', async () => {
 		const file = path.join(dir, 'tiny.csv');
