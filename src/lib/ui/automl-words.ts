@@ -93,6 +93,10 @@ export const FAMILY_WORDS: Record<string, { label: string; explain: string }> = 
 	knn: {
 		label: 'Nearest neighbours',
 		explain: 'Predicts from the most similar rows in the training data; good on small tables.'
+	},
+	mlp: {
+		label: 'Neural network',
+		explain: 'Layers of learned weights; finds smooth patterns across many columns, and blends well with trees.'
 	}
 };
 

@@ -10,6 +10,8 @@ import { fitGradientBoosting, predict as predictBoosting, type GradientBoostingM
 import { fitLinear, linearContributions, predictLinear, type LinearModel } from '../linear/linear';
 import { sampledShapley } from '../explain/sampled-shapley';
 import { fitKnn, predictKnn, type KnnModel } from '../neighbors/knn';
+import { computeBackend, type Tf } from '../nn/backend';
+import { fitMlp, predictMlp, type MlpModel } from '../nn/mlp';
 import { fromPlain, toPlain } from '../trees/serialise';
 import { treeModelContributions } from '../trees/shap';
 
@@ -56,6 +58,8 @@ export interface ModelFamily {
 	load(saved: unknown): unknown;
 	/** A short description of a fitted model for progress lines ("412 trees"). */
 	describe(model: unknown): string;
+	/** Set-up that must finish before `fit` in a thread (loading TensorFlow.js); called by both runners. */
+	prepare?(): Promise<void>;
 	/**
 	 * Exact per-feature contributions of one row (a value per feature), in the model's raw space, and the link
 	 * that turns that space into predictions: Σ values + base = the raw output, link(raw output) = predict().
@@ -268,12 +272,90 @@ const nearestNeighbours: ModelFamily = {
 	}
 };
 
+/** This thread's TensorFlow.js, once `prepare` has loaded it. */
+let tfForFits: Tf | null = null;
+
+const neuralNetwork: ModelFamily = {
+	name: 'mlp',
+	label: 'Neural network',
+	cost: 3,
+	supports: (_task, rows) => rows >= 200,
+	space: {
+		layers: { type: 'int', low: 1, high: 4 },
+		hidden: { type: 'choice', values: [32, 64, 128, 256] },
+		dropout: { type: 'float', low: 0, high: 0.4 },
+		learningRate: { type: 'float', low: 3e-4, high: 1e-2, log: true },
+		weightDecay: { type: 'float', low: 1e-6, high: 1e-2, log: true },
+		batchSize: { type: 'choice', values: [64, 128, 256, 512] },
+		classWeight: { type: 'choice', values: ['none', 'balanced'] }
+	},
+	starts: (rows) => [
+		{
+			layers: 2,
+			hidden: 128,
+			dropout: 0.1,
+			learningRate: 3e-3,
+			weightDecay: 1e-4,
+			batchSize: rows >= 20_000 ? 512 : rows >= 5_000 ? 256 : 128,
+			classWeight: 'none'
+		}
+	],
+	async prepare() {
+		tfForFits ??= (await computeBackend()).tf;
+	},
+	fit(train, params, context) {
+		if (!tfForFits)
+			throw new Error('The neural network needs TensorFlow.js loaded first (ModelFamily.prepare).');
+		return fitMlp(
+			tfForFits,
+			{
+				features: train.features,
+				y: train.y,
+				categorical: train.categorical,
+				task: train.task,
+				classCount: train.classCount
+			},
+			{
+				layers: num(params, 'layers'),
+				hidden: num(params, 'hidden'),
+				dropout: num(params, 'dropout'),
+				learningRate: num(params, 'learningRate'),
+				weightDecay: num(params, 'weightDecay'),
+				batchSize: num(params, 'batchSize'),
+				classWeight: params.classWeight === 'balanced' ? 'balanced' : 'none',
+				maxEpochs: 200,
+				seed: context.seed,
+				validation: context.validation
+					? { features: context.validation.features, y: context.validation.y }
+					: undefined,
+				deadline: context.deadline,
+				signal: context.signal
+			}
+		);
+	},
+	predict: (model, features) => predictMlp(model as MlpModel, features),
+	save: (model) => toPlain(model),
+	load: (saved) => fromPlain(saved),
+	describe: (model) => {
+		const m = model as MlpModel;
+		return `${m.layers.length - 1} × ${m.layers[0].outputs} hidden, ${m.epochs} epochs`;
+	},
+	// Probabilities (or values) explained directly, by sampled Shapley values.
+	contributions(model, row) {
+		const m = model as MlpModel;
+		const outputs = m.task === 'multiclass' ? m.classCount : 1;
+		const { base, values } = sampledShapley((f) => predictMlp(m, f), row, m.baseline, outputs);
+		return { base, values, outputs, link: 'identity' };
+	}
+};
+
 export const MODEL_FAMILIES: ModelFamily[] = [
 	linear,
 	gradientBoosting,
 	forestFamily(false),
 	forestFamily(true),
-	nearestNeighbours
+	nearestNeighbours,
+	neuralNetwork
 ];
 
 export function familyByName(name: string): ModelFamily {

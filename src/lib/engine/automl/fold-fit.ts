@@ -25,6 +25,11 @@ export interface FoldOutcome {
 	detail: string;
 }
 
+/** Finishes the family's set-up in this thread (loading TensorFlow.js for neural networks). */
+export async function prepareFamily(name: string): Promise<void> {
+	await familyByName(name).prepare?.();
+}
+
 export function fitFold(folds: FoldSets[], job: FoldJob, signal?: AbortSignal): FoldOutcome {
 	const family = familyByName(job.family);
 	const fold = folds[job.fold];

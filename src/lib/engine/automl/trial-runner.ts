@@ -3,7 +3,7 @@
  * Both give identical results for the same jobs (each fit depends only on its data, parameters and seed).
  */
 import { Worker } from 'node:worker_threads';
-import { fitFold, type FoldJob, type FoldOutcome, type FoldSets } from './fold-fit';
+import { fitFold, prepareFamily, type FoldJob, type FoldOutcome, type FoldSets } from './fold-fit';
 
 export interface TrialRunner {
 	threads: number;
@@ -17,6 +17,7 @@ export function inThreadRunner(folds: FoldSets[], signal?: AbortSignal): TrialRu
 		run: async (job) => {
 			// Let timers and aborts through before a blocking fit.
 			await new Promise<void>((resolve) => setImmediate(resolve));
+			await prepareFamily(job.family);
 			return fitFold(folds, job, signal);
 		},
 		close: async () => {}
