@@ -96,7 +96,8 @@ export const FAMILY_WORDS: Record<string, { label: string; explain: string }> = 
 	},
 	mlp: {
 		label: 'Neural network',
-		explain: 'Layers of learned weights; finds smooth patterns across many columns, and blends well with trees.'
+		explain:
+			'Layers of learned weights; finds smooth patterns across many columns, and blends well with trees.'
 	}
 };
 

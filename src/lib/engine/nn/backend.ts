@@ -12,7 +12,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type * as TF from '@tensorflow/tfjs';
+import type * as TF from '@tensorflow/tfjs-core';
 
 export type Tf = typeof TF;
 export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
@@ -70,6 +70,7 @@ function importOptional(name: string): Promise<unknown> {
 	return import(/* @vite-ignore */ name);
 }
 
+/** TensorFlow.js with its plain-JavaScript kernels and every op's gradient registered. */
 async function plainTf(): Promise<Tf> {
 	return (await import('@tensorflow/tfjs')) as unknown as Tf;
 }
@@ -77,6 +78,8 @@ async function plainTf(): Promise<Tf> {
 async function activate(tf: Tf, backend: string): Promise<void> {
 	if (!(await tf.setBackend(backend))) throw new Error(`tf.setBackend("${backend}") refused`);
 	await tf.ready();
+	// Production mode: no debug checks, and no console banner suggesting another backend.
+	tf.enableProdMode();
 	// A tiny computation proves the backend works, not only that it registered.
 	const probe = tf.tidy(() => tf.add(tf.tensor1d([1, 2]), tf.tensor1d([3, 4])).dataSync());
 	if (probe[0] !== 4 || probe[1] !== 6)

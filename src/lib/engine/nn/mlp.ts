@@ -10,7 +10,7 @@
  * Training runs on TensorFlow.js (the backend chosen at start, `backend.ts`); the fitted model is plain typed
  * arrays, and prediction is a forward pass in TypeScript, so serving a model needs no TensorFlow.js at all.
  */
-import type * as TF from '@tensorflow/tfjs';
+import type * as TF from '@tensorflow/tfjs-core';
 import { baselineRow } from '../explain/sampled-shapley';
 import type { Task } from '../prep/target';
 import type { Tf } from './backend';
@@ -244,7 +244,7 @@ export function fitMlp(tf: Tf, data: MlpData, options: MlpOptions): MlpModel {
 		// Embedding lookup as one-hot × table: its gradient is a matrix product, which every backend has
 		// (gather's gradient needs UnsortedSegmentSum, which the wasm backend lacks).
 		cats.forEach((idx, c) =>
-			parts.push(tf.matMul(tf.oneHot(idx, categories[c].codes.length + 1).toFloat(), embeddings[c]))
+			parts.push(tf.matMul(tf.cast(tf.oneHot(idx, categories[c].codes.length + 1), 'float32'), embeddings[c]))
 		);
 		let h: TF.Tensor2D = parts.length > 1 ? tf.concat(parts, 1) : parts[0];
 		dense.forEach((layer, l) => {
@@ -263,12 +263,12 @@ export function fitMlp(tf: Tf, data: MlpData, options: MlpOptions): MlpModel {
 	};
 
 	const lossOf = (logits: TF.Tensor2D, y: TF.Tensor1D, weights: TF.Tensor1D | null): TF.Scalar => {
-		if (task === 'regression') return tf.mean(tf.square(tf.sub(logits.squeeze([1]), y)));
+		if (task === 'regression') return tf.mean(tf.square(tf.sub(tf.squeeze(logits, [1]), y)));
 		if (task === 'binary')
 			return tf.losses.sigmoidCrossEntropy(
-				y.expandDims(1),
+				tf.expandDims(y, 1),
 				logits,
-				weights?.expandDims(1) ?? undefined
+				weights ? tf.expandDims(weights, 1) : undefined
 			) as TF.Scalar;
 		return tf.losses.softmaxCrossEntropy(
 			tf.oneHot(tf.cast(y, 'int32'), classCount),

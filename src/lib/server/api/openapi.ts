@@ -93,7 +93,10 @@ export function openApiDocument(serverUrl: string) {
 						excludeColumns: { type: 'array', items: { type: 'string' } },
 						models: {
 							type: 'array',
-							items: { type: 'string', enum: ['linear', 'gbdt', 'random_forest', 'extra_trees', 'knn', 'mlp'] },
+							items: {
+								type: 'string',
+								enum: ['linear', 'gbdt', 'random_forest', 'extra_trees', 'knn', 'mlp']
+							},
 							description: 'Model families to search; all when empty'
 						},
 						validation: {
