@@ -1,5 +1,5 @@
 /**
- * `npm run bench:nn [-- --rows 100000 --features 30 --epochs 20]`
+ * `npm run bench:nn [-- --rows 100000 --features 30 --epochs 20 --backends wasm,cpu]`
  *
  * Trains the MLP (2 × 128 hidden, batch 512, no early stopping) on a generated binary table of `--rows` rows
  * and `--features` numeric features (a non-linear rule plus noise) on every TensorFlow.js backend that loads
@@ -19,6 +19,8 @@ const ROWS = flag('rows', 100_000);
 const FEATURES = flag('features', 30);
 const EPOCHS = flag('epochs', 20);
 const TEST_ROWS = 20_000;
+/** --backends wasm,cpu: only these (default: every one). */
+const only = args.includes('--backends') ? args[args.indexOf('--backends') + 1].split(',') : null;
 
 function table(n: number, seed: number) {
 	let s = seed >>> 0;
@@ -46,16 +48,17 @@ const results: {
 const skipped: { backend: BackendName; reason: string }[] = [];
 
 for (const name of BACKEND_NAMES) {
-	const only = await loadComputeBackend({ forced: name }).catch((err: Error) => err);
-	if (only instanceof Error || only.name !== name) {
+	if (only && !only.includes(name)) continue;
+	const loaded = await loadComputeBackend({ forced: name }).catch((err: Error) => err);
+	if (loaded instanceof Error || loaded.name !== name) {
 		const reason =
-			only instanceof Error ? only.message : only.attempts.find((a) => a.backend === name)?.reason;
+			loaded instanceof Error ? loaded.message : loaded.attempts.find((a) => a.backend === name)?.reason;
 		skipped.push({ backend: name, reason: reason ?? 'did not load' });
 		continue;
 	}
 	const started = performance.now();
 	const model = fitMlp(
-		only.tf,
+		loaded.tf,
 		{ ...train, task: 'binary' },
 		{
 			layers: 2,
@@ -74,13 +77,13 @@ for (const name of BACKEND_NAMES) {
 	const auc = allScores('binary', test.y, p, 1, 0.5).auc;
 	results.push({
 		backend: name,
-		label: only.label,
+		label: loaded.label,
 		samplesPerSecond: Math.round((ROWS * model.epochs) / seconds),
 		seconds: Number(seconds.toFixed(1)),
 		auc: Number(auc.toFixed(4))
 	});
 	console.log(
-		`${only.label.padEnd(40)} ${String(results.at(-1)!.samplesPerSecond).padStart(9)} samples/s  ${seconds.toFixed(1).padStart(6)} s  AUC ${auc.toFixed(4)}`
+		`${loaded.label.padEnd(40)} ${String(results.at(-1)!.samplesPerSecond).padStart(9)} samples/s  ${seconds.toFixed(1).padStart(6)} s  AUC ${auc.toFixed(4)}`
 	);
 }
 for (const s of skipped) console.log(`${s.backend.padEnd(40)} not available: ${s.reason}`);
