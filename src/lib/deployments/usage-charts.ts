@@ -4,18 +4,22 @@
  */
 import type { ChartSpec, Point } from '$lib/report/charts';
 
-/** Mirrors server/deployments/prediction-log.ts's answer (the page receives it as JSON). */
-export interface UsageData {
+export interface UsageBucket {
+	/** Start of the bucket, ISO time. */
+	at: string;
+	requests: number;
+	rows: number;
+	errors: number;
+	p50Ms: number | null;
+	p95Ms: number | null;
+}
+
+/** A deployment's usage over a period (`deploymentUsage` on the server computes it from the prediction log). */
+export interface Usage {
+	fromIso: string;
 	bucketSeconds: number;
-	buckets: {
-		at: string;
-		requests: number;
-		rows: number;
-		errors: number;
-		p50Ms: number | null;
-		p95Ms: number | null;
-	}[];
-	totals: { requests: number; rows: number; errors: number; p50Ms: number | null; p95Ms: number | null };
+	buckets: UsageBucket[];
+	totals: Omit<UsageBucket, 'at'>;
 }
 
 const n = (v: number) => v.toLocaleString('en-US');
@@ -27,9 +31,9 @@ function tickLabel(iso: string, bucketSeconds: number): string {
 	return bucketSeconds >= 86_400 ? d.toISOString().slice(5, 10) : `${time}`;
 }
 
-export function usageCharts(usage: UsageData, hours: number): ChartSpec[] {
+export function usageCharts(usage: Usage, hours: number): ChartSpec[] {
 	const ticks = usage.buckets.map((b) => tickLabel(b.at, usage.bucketSeconds));
-	const series = (pick: (b: UsageData['buckets'][number]) => number | null): Point[] =>
+	const series = (pick: (b: UsageBucket) => number | null): Point[] =>
 		usage.buckets.flatMap((b, x) => {
 			const y = pick(b);
 			return y === null ? [] : [{ x, y }];

@@ -12,6 +12,7 @@
  */
 import type * as TF from '@tensorflow/tfjs-core';
 import { baselineRow } from '../explain/sampled-shapley';
+import { seededRandom } from '../samples/random';
 import type { Task } from '../prep/target';
 import type { Tf } from './backend';
 
@@ -86,17 +87,6 @@ export interface MlpModel {
 const MAX_EMBEDDED_CODES = 200;
 const MIN_CODE_ROWS = 3;
 const LAYER_NORM_EPSILON = 1e-5;
-
-function rng(seed: number): () => number {
-	let s = (seed ^ 0x9e3779b9) >>> 0;
-	return () => {
-		s = (s + 0x6d2b79f5) >>> 0;
-		let t = s;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 function describeInputs(features: Float64Array[], categorical: ArrayLike<number>) {
 	const numeric: NumericInput[] = [];
@@ -185,7 +175,7 @@ export function fitMlp(tf: Tf, data: MlpData, options: MlpOptions): MlpModel {
 	const classCount = task === 'regression' ? 1 : (data.classCount ?? 2);
 	const outputs = outputsOf(task, classCount);
 	const { numeric, categories } = describeInputs(data.features, data.categorical);
-	const next = rng(options.seed);
+	const next = seededRandom(options.seed ^ 0x9e3779b9);
 
 	let yMean = 0;
 	let yScale = 1;

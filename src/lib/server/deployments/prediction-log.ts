@@ -4,6 +4,7 @@
  * it back in time buckets.
  */
 import { sql } from 'drizzle-orm';
+import type { Usage } from '../../deployments/usage-charts';
 import type { Database } from '../db';
 import type { predictionLog } from '../db/schema';
 
@@ -86,23 +87,6 @@ export class PredictionLogWriter {
 		await this.#flushing;
 		this.#flushing = null;
 	}
-}
-
-export interface UsageBucket {
-	/** Start of the bucket, ISO time. */
-	at: string;
-	requests: number;
-	rows: number;
-	errors: number;
-	p50Ms: number | null;
-	p95Ms: number | null;
-}
-
-export interface Usage {
-	fromIso: string;
-	bucketSeconds: number;
-	buckets: UsageBucket[];
-	totals: { requests: number; rows: number; errors: number; p50Ms: number | null; p95Ms: number | null };
 }
 
 /** Requests, rows, errors and latency percentiles of one deployment over the last `hours`, in `buckets` steps. */

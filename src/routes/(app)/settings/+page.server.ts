@@ -1,6 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import { appDb } from '$lib/server/app-db';
-import { createApiKey, listApiKeys, revokeApiKey, validateKeyName } from '$lib/server/auth/api-key';
+import { createApiKey, listApiKeys, validateKeyName } from '$lib/server/auth/api-key';
+import { revokeKeyAction } from '$lib/server/auth/key-actions';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals }) => {
@@ -20,15 +21,5 @@ export const actions: Actions = {
 			created: { id: created.id, name: created.name, key: created.key }
 		};
 	},
-	revokeKey: async ({ request, locals }) => {
-		const form = await request.formData();
-		const id = form.get('id');
-		const revoked = typeof id === 'string' && (await revokeApiKey(appDb(), locals.user!.id, id));
-		if (!revoked)
-			return fail(404, {
-				action: 'revokeKey' as const,
-				error: 'That key does not exist or is already revoked.'
-			});
-		return { action: 'revokeKey' as const, revoked: id };
-	}
+	revokeKey: ({ request, locals }) => revokeKeyAction(request, locals.user!.id)
 };

@@ -2,7 +2,8 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import { exampleRow } from '$lib/deployments/example-row';
 import { snippet } from '$lib/deployments/snippets';
 import { appDb } from '$lib/server/app-db';
-import { createApiKey, listApiKeys, revokeApiKey, validateKeyName } from '$lib/server/auth/api-key';
+import { createApiKey, listApiKeys, validateKeyName } from '$lib/server/auth/api-key';
+import { revokeKeyAction } from '$lib/server/auth/key-actions';
 import { deploymentJson } from '$lib/server/deployments/api-shape';
 import { deploymentUsage } from '$lib/server/deployments/prediction-log';
 import { appServing } from '$lib/server/deployments/serving';
@@ -106,17 +107,7 @@ export const actions: Actions = {
 			created: { id: created.id, name: created.name, key: created.key }
 		};
 	},
-	revokeKey: async ({ request, locals }) => {
-		const form = await request.formData();
-		const id = form.get('id');
-		const revoked = typeof id === 'string' && (await revokeApiKey(appDb(), locals.user!.id, id));
-		if (!revoked)
-			return fail(404, {
-				action: 'revokeKey' as const,
-				error: 'That key does not exist or is already revoked.'
-			});
-		return { action: 'revokeKey' as const, message: 'Key revoked: it stops working at once.' };
-	},
+	revokeKey: ({ request, locals }) => revokeKeyAction(request, locals.user!.id),
 	delete: async ({ locals, params }) => {
 		if (!(await deleteDeployment(appDb(), locals.user!.id, params.slug)))
 			return fail(404, { action: 'delete' as const, error: 'No such deployment.' });
