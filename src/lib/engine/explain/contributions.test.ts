@@ -86,15 +86,24 @@ describe('explainFrame', () => {
 		const multi = await trainAutoML(data, { target: 'plan', timeLimitSeconds: 60, maxTrials: 3, models });
 		const multiSet = expectAdditive(multi, data);
 		expect(multiSet.outputs).toBe(3);
-		// Nearest neighbours alone (sampled Shapley values), for classes too.
-		const knn = await trainAutoML(data, {
-			target: 'plan',
+		// Nearest neighbours and the neural network alone (sampled Shapley values), for classes too.
+		for (const family of ['knn', 'mlp']) {
+			const alone = await trainAutoML(data, {
+				target: 'plan',
+				timeLimitSeconds: 60,
+				maxTrials: 1,
+				models: [family]
+			});
+			expect(alone.members.map((m) => m.family)).toEqual([family]);
+			expect(expectAdditive(alone, data).outputs).toBe(3);
+		}
+		const mlpBinary = await trainAutoML(data, {
+			target: 'churned',
 			timeLimitSeconds: 60,
 			maxTrials: 1,
-			models: ['knn']
+			models: ['mlp']
 		});
-		expect(knn.members.map((m) => m.family)).toEqual(['knn']);
-		expect(expectAdditive(knn, data).outputs).toBe(3);
+		expectAdditive(mlpBinary, data);
 		const regression: DataFrame = {
 			rowCount: 300,
 			columns: data.columns.filter((c) => c.name !== 'churned')
