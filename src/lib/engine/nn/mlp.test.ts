@@ -93,6 +93,17 @@ describe('neural network (MLP)', () => {
 		expect(mean(weighted)).toBeGreaterThan(mean(plain) + 0.1);
 	});
 
+	it('fits a table whose columns are all constant or empty: one prediction for all, moving to the average', () => {
+		const constant = [new Float64Array(300).fill(2), new Float64Array(300).fill(NaN)];
+		const y = Float64Array.from({ length: 300 }, (_, i) => (i % 4 === 0 ? 1 : 0));
+		const model = fitMlp(tf, { features: constant, y, categorical: [0, 0], task: 'binary' }, options(0));
+		const p = predictMlp(model, constant);
+		expect(new Set(p).size).toBe(1);
+		// From 0.5 (zero logit) towards the share of positives, 0.25.
+		expect(p[0]).toBeLessThan(0.375);
+		expect(p[0]).toBeGreaterThan(0.2);
+	});
+
 	it('leaves no tensor behind across 100 fits', () => {
 		const data = conformanceData('regression', 100, 5);
 		fitMlp(tf, { ...data, task: 'regression' }, options(0, { maxEpochs: 1 }));

@@ -193,7 +193,9 @@ export function fitMlp(tf: Tf, data: MlpData, options: MlpOptions): MlpModel {
 		counts.forEach((c, k) => (classWeights[k] = c > 0 ? n / (classWeights.length * c) : 0));
 	}
 
-	const inputWidth = numericWidth(numeric) + categories.reduce((w, c) => w + c.dim, 0);
+	// A table with no usable input (every column constant) still gets a model: one zero input, so the network
+	// learns the average through its biases.
+	const inputWidth = Math.max(1, numericWidth(numeric) + categories.reduce((w, c) => w + c.dim, 0));
 	const widths = [inputWidth, ...Array.from({ length: options.layers }, () => options.hidden), outputs];
 
 	const variables: TF.Variable[] = [];
@@ -202,7 +204,6 @@ export function fitMlp(tf: Tf, data: MlpData, options: MlpOptions): MlpModel {
 		const initial = tf.tensor(values, shape, 'float32');
 		const v = tf.variable(initial);
 		initial.dispose(); // the variable holds its own reference to the data
-
 		variables.push(v);
 		if (decay) decayed.push(v);
 		return v;
@@ -236,7 +237,7 @@ export function fitMlp(tf: Tf, data: MlpData, options: MlpOptions): MlpModel {
 		cats.forEach((idx, c) =>
 			parts.push(tf.matMul(tf.cast(tf.oneHot(idx, categories[c].codes.length + 1), 'float32'), embeddings[c]))
 		);
-		let h: TF.Tensor2D = parts.length > 1 ? tf.concat(parts, 1) : parts[0];
+		let h: TF.Tensor2D = parts.length > 1 ? tf.concat(parts, 1) : (parts[0] ?? tf.zeros([num.shape[0], 1]));
 		dense.forEach((layer, l) => {
 			h = tf.add(tf.matMul(h, layer.weight), layer.bias);
 			if (!layer.gamma) return;
@@ -398,6 +399,7 @@ export function predictMlp(model: MlpModel, features: Float64Array[]): Float64Ar
 	let a = new Float64Array(widest);
 	let b = new Float64Array(widest);
 	for (let i = 0; i < n; i++) {
+		a.fill(0, 0, model.layers[0].inputs); // the buffers are reused: no value of the last row may remain
 		for (let j = 0; j < numWidth; j++) a[j] = num[i * numWidth + j];
 		let at = numWidth;
 		model.categorical.forEach((c, k) => {
