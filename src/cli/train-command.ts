@@ -10,7 +10,7 @@ import { readInputTable, stringFlag } from './input';
 
 export const TRAIN_USAGE = `hunch train <train.csv|.xlsx> --target <column> --out <model-dir>
       [--task auto|binary|multiclass|regression] [--metric auto|auc|logloss|accuracy|balanced_accuracy|f1|rmse|mae|r2]
-      [--time-limit <seconds, default 60>] [--seed <n>] [--models gbdt,random_forest,extra_trees]
+      [--time-limit <seconds, default 60>] [--seed <n>] [--models linear,gbdt,random_forest,extra_trees,knn,mlp]
       [--exclude <col,col>] [--group <column>] [--time-column <column>] [--max-trials <n>] [--threads <n, default: all cores>]
       [--sheet <name>] [--no-explain]`;
 
