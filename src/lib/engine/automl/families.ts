@@ -233,8 +233,11 @@ const linear: ModelFamily = {
 	}
 };
 
-/** Tables up to this many rows get a nearest-neighbour model (prediction scans every stored row). */
-const KNN_MAX_ROWS = 5_000;
+/**
+ * Tables up to this many rows get a nearest-neighbour model. Prediction scans every stored row, and its
+ * explanation predicts ~90 variants of each row: beyond a few thousand rows both get slow for serving.
+ */
+const KNN_MAX_ROWS = 2_000;
 
 const nearestNeighbours: ModelFamily = {
 	name: 'knn',

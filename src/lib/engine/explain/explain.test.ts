@@ -75,7 +75,7 @@ describe('explainModel (through trainAutoML)', () => {
 		expect(x.importance).toHaveLength(4);
 		expect(x.rows.importanceRepeats).toBe(2);
 		expect(x.rows.importance).toBe(100);
-		expect(x.rows.contributions).toBe(20);
+		expect(x.rows.contributions).toBe(2);
 		expect(x.dependence.length).toBeGreaterThan(0);
 		expect(x.evaluation.kind).toBe('binary');
 	}, 120_000);

@@ -192,8 +192,10 @@ export async function explainModel(
 }
 
 /**
- * Contributions of as many evenly spread rows as the deadline allows (at least 20, at most 500), in chunks
- * sized from the time per row measured so far, so the last chunk does not run past the deadline.
+ * Contributions of as many evenly spread rows as the deadline allows (at most 500), in chunks sized from the
+ * time per row measured so far, so the last chunk does not run past the deadline. The first chunk is two rows:
+ * a slow explainer (nearest neighbours on a few thousand rows: about a second a row) must not overrun the
+ * budget before its speed is known.
  */
 async function sampleContributions(
 	artifact: ModelArtifact,
@@ -207,7 +209,7 @@ async function sampleContributions(
 	const sets = [];
 	let rows = 0;
 	let base: number[] = [];
-	let chunk = 20;
+	let chunk = 2;
 	let spent = 0;
 	for (let from = 0; from < order.length && chunk > 0; ) {
 		const started = now();
