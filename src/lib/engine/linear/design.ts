@@ -15,42 +15,63 @@ export interface DesignSpec {
 const MAX_LEVELS = 50;
 const MIN_LEVEL_ROWS = 5;
 
+export type NumericColumn = Extract<DesignSpec['columns'][number], { kind: 'numeric' }>;
+
+/**
+ * A categorical feature's frequent codes: those seen in at least `minRows` rows (fewer on small tables: 1% of
+ * the rows), the `maxLevels` most frequent, in code order.
+ */
+export function frequentCodes(values: Float64Array, maxLevels: number, minRows: number): number[] {
+	const n = values.length;
+	const counts = new Map<number, number>();
+	for (let i = 0; i < n; i++)
+		if (values[i] === values[i]) counts.set(values[i], (counts.get(values[i]) ?? 0) + 1);
+	return [...counts.entries()]
+		.filter(([, c]) => c >= Math.min(minRows, Math.max(1, n / 100)))
+		.sort((a, b) => b[1] - a[1] || a[0] - b[0])
+		.slice(0, maxLevels)
+		.map(([code]) => code)
+		.sort((a, b) => a - b);
+}
+
+/**
+ * How a numeric feature is standardised: its mean and standard deviation over the present values, and whether
+ * a "was missing" indicator is needed. Null when there is nothing to learn (no value, or constant and complete).
+ */
+export function standardisation(feature: number, values: Float64Array): NumericColumn | null {
+	const n = values.length;
+	let sum = 0;
+	let count = 0;
+	for (let i = 0; i < n; i++)
+		if (values[i] === values[i]) {
+			sum += values[i];
+			count++;
+		}
+	if (count === 0) return null;
+	const mean = sum / count;
+	let ss = 0;
+	for (let i = 0; i < n; i++) if (values[i] === values[i]) ss += (values[i] - mean) ** 2;
+	const sd = Math.sqrt(ss / count);
+	const missingIndicator = count < n;
+	if (sd === 0 && !missingIndicator) return null; // constant: nothing to learn
+	return { kind: 'numeric', feature, mean, scale: sd > 0 ? sd : 1, missingIndicator };
+}
+
 export function fitDesign(features: Float64Array[], categorical: ArrayLike<number>): DesignSpec {
 	const columns: DesignSpec['columns'] = [];
 	let width = 0;
 	features.forEach((values, f) => {
-		const n = values.length;
 		if (categorical[f]) {
-			const counts = new Map<number, number>();
-			for (let i = 0; i < n; i++)
-				if (values[i] === values[i]) counts.set(values[i], (counts.get(values[i]) ?? 0) + 1);
-			const categories = [...counts.entries()]
-				.filter(([, c]) => c >= Math.min(MIN_LEVEL_ROWS, Math.max(1, n / 100)))
-				.sort((a, b) => b[1] - a[1] || a[0] - b[0])
-				.slice(0, MAX_LEVELS)
-				.map(([code]) => code)
-				.sort((a, b) => a - b);
+			const categories = frequentCodes(values, MAX_LEVELS, MIN_LEVEL_ROWS);
 			if (categories.length === 0) return;
 			columns.push({ kind: 'onehot', feature: f, categories });
 			width += categories.length;
 			return;
 		}
-		let sum = 0;
-		let count = 0;
-		for (let i = 0; i < n; i++)
-			if (values[i] === values[i]) {
-				sum += values[i];
-				count++;
-			}
-		if (count === 0) return;
-		const mean = sum / count;
-		let ss = 0;
-		for (let i = 0; i < n; i++) if (values[i] === values[i]) ss += (values[i] - mean) ** 2;
-		const sd = Math.sqrt(ss / count);
-		const missingIndicator = count < n;
-		if (sd === 0 && !missingIndicator) return; // constant: nothing to learn
-		columns.push({ kind: 'numeric', feature: f, mean, scale: sd > 0 ? sd : 1, missingIndicator });
-		width += missingIndicator ? 2 : 1;
+		const column = standardisation(f, values);
+		if (!column) return;
+		columns.push(column);
+		width += column.missingIndicator ? 2 : 1;
 	});
 	return { columns, width };
 }

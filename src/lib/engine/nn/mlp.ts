@@ -12,6 +12,7 @@
  */
 import type * as TF from '@tensorflow/tfjs-core';
 import { baselineRow } from '../explain/sampled-shapley';
+import { designMatrix, frequentCodes, standardisation } from '../linear/design';
 import { seededRandom } from '../samples/random';
 import type { Task } from '../prep/target';
 import type { Tf } from './backend';
@@ -92,16 +93,8 @@ function describeInputs(features: Float64Array[], categorical: ArrayLike<number>
 	const numeric: NumericInput[] = [];
 	const categories: CategoricalInput[] = [];
 	features.forEach((values, feature) => {
-		const n = values.length;
 		if (categorical[feature]) {
-			const counts = new Map<number, number>();
-			for (const v of values) if (v === v) counts.set(v, (counts.get(v) ?? 0) + 1);
-			const codes = [...counts]
-				.filter(([, c]) => c >= Math.min(MIN_CODE_ROWS, Math.max(1, n / 100)))
-				.sort((a, b) => b[1] - a[1] || a[0] - b[0])
-				.slice(0, MAX_EMBEDDED_CODES)
-				.map(([code]) => code)
-				.sort((a, b) => a - b);
+			const codes = frequentCodes(values, MAX_EMBEDDED_CODES, MIN_CODE_ROWS);
 			if (codes.length)
 				categories.push({
 					feature,
@@ -110,20 +103,14 @@ function describeInputs(features: Float64Array[], categorical: ArrayLike<number>
 				});
 			return;
 		}
-		let sum = 0;
-		let count = 0;
-		for (const v of values)
-			if (v === v) {
-				sum += v;
-				count++;
-			}
-		if (count === 0) return;
-		const mean = sum / count;
-		let ss = 0;
-		for (const v of values) if (v === v) ss += (v - mean) ** 2;
-		const sd = Math.sqrt(ss / count);
-		if (sd === 0 && count === n) return;
-		numeric.push({ feature, mean, scale: sd > 0 ? sd : 1, missingIndicator: count < n });
+		const column = standardisation(feature, values);
+		if (column)
+			numeric.push({
+				feature,
+				mean: column.mean,
+				scale: column.scale,
+				missingIndicator: column.missingIndicator
+			});
 	});
 	return { numeric, categories };
 }
@@ -132,22 +119,13 @@ function numericWidth(numeric: NumericInput[]): number {
 	return numeric.reduce((w, c) => w + (c.missingIndicator ? 2 : 1), 0);
 }
 
-/** Row-major numeric block, float32 (standardised, clipped, with missing indicators). */
+/** Row-major numeric block, float32: the linear models' standardisation (clipped, with missing indicators). */
 function numericBlock(numeric: NumericInput[], features: Float64Array[], n: number): Float32Array {
-	const width = numericWidth(numeric);
-	const out = new Float32Array(n * width);
-	let at = 0;
-	for (const c of numeric) {
-		const values = features[c.feature];
-		for (let i = 0; i < n; i++) {
-			const v = values ? values[i] : NaN;
-			const missing = v !== v;
-			out[i * width + at] = missing ? 0 : Math.max(-10, Math.min(10, (v - c.mean) / c.scale));
-			if (c.missingIndicator) out[i * width + at + 1] = missing ? 1 : 0;
-		}
-		at += c.missingIndicator ? 2 : 1;
-	}
-	return out;
+	const spec = {
+		columns: numeric.map((c) => ({ kind: 'numeric' as const, ...c })),
+		width: numericWidth(numeric)
+	};
+	return Float32Array.from(designMatrix(spec, features, n));
 }
 
 /** Embedding rows per categorical input (0 for rare, unseen and missing). */
