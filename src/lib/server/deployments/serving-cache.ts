@@ -102,7 +102,11 @@ export class ServingCache {
 				artifact,
 				fields: inputFields(artifact)
 			}));
-			model.catch(() => this.#models.delete(modelId));
+			const loading = model;
+			// A failed load is forgotten (the next request retries), unless a newer load has replaced it since.
+			loading.catch(() => {
+				if (this.#models.get(modelId) === loading) this.#models.delete(modelId);
+			});
 		}
 		this.#models.set(modelId, model);
 		while (this.#models.size > this.#maxModels) {
