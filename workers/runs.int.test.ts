@@ -11,58 +11,25 @@ import { parseArtifact } from '../src/lib/engine/automl/artifact';
 import { deleteDataset } from '../src/lib/server/datasets/store';
 import { models, runs, trials } from '../src/lib/server/db/schema';
 import { startQueue } from '../src/lib/server/queue/boss';
-import { parseRunRequest } from '../src/lib/server/runs/settings';
-import { cancelRun, createRun, getRun, getRunDetail, type RunSummary } from '../src/lib/server/runs/store';
+import { cancelRun, getRun, getRunDetail, type RunSummary } from '../src/lib/server/runs/store';
 import { createTestDatabase, type TestDatabase } from '../src/lib/server/testing/database';
 import { churnCsv, createUser, datasetFromCsv } from '../src/lib/server/testing/fixtures';
 import { TS_NODE_ARGS, cleanEnv, spawnNode } from '../src/lib/server/testing/processes';
-import { startWorker, type RunningWorker, type WorkerOptions } from './start-worker';
+import { runFinished, startTestRun, testWorkers, waitForRun } from './testing';
 
 let t: TestDatabase;
 let sender: PgBoss;
 let owner: string;
 let datasetId: string;
-const running: RunningWorker[] = [];
+const workers = testWorkers(() => t.url);
+const worker = workers.start;
+const stopWorkers = workers.stopAll;
 
-async function worker(options: Partial<WorkerOptions> = {}): Promise<RunningWorker> {
-	const w = await startWorker({
-		databaseUrl: t.url,
-		log: () => undefined,
-		pollingIntervalSeconds: 0.5,
-		threads: 1,
-		recoveryIntervalMs: 1000,
-		...options
-	});
-	running.push(w);
-	return w;
-}
-
-async function stopWorkers() {
-	await Promise.all(running.splice(0).map((w) => w.stop(10_000)));
-}
-
-async function startRun(body: Record<string, unknown>, user = owner, dataset = datasetId) {
-	const { columns } = (await t.db.query.datasets.findFirst({
-		where: (d, { eq: is }) => is(d.id, dataset)
-	}))!;
-	return createRun(t, sender, user, dataset, parseRunRequest(body, columns));
-}
-
-async function waitFor(
-	id: string,
-	done: (run: RunSummary) => boolean,
-	timeoutMs = 90_000,
-	user = owner
-): Promise<RunSummary> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const run = (await getRun(t.db, user, id))!;
-		if (done(run)) return run;
-		if (Date.now() > deadline) throw new Error(`run ${id} still ${run.status}: ${JSON.stringify(run)}`);
-		await new Promise((r) => setTimeout(r, 200));
-	}
-}
-const finished = (run: RunSummary) => !['queued', 'running'].includes(run.status);
+const startRun = (body: Record<string, unknown>, user = owner, dataset = datasetId) =>
+	startTestRun(t, sender, user, dataset, body);
+const waitFor = (id: string, done: (run: RunSummary) => boolean, timeoutMs = 90_000, user = owner) =>
+	waitForRun(t.db, user, id, done, timeoutMs);
+const finished = runFinished;
 
 beforeAll(async () => {
 	t = await createTestDatabase();

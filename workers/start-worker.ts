@@ -10,6 +10,8 @@ import { recoverOrphanedRuns } from '../src/lib/server/runs/lifecycle';
 import { workerMemoryBudgetBytes } from '../src/lib/server/runs/memory';
 import type { TrainRunJob } from '../src/lib/server/runs/queue';
 import { runMaintenance } from './jobs/maintenance';
+import { setWorkerBusy } from '../src/lib/server/runs/fold-tasks';
+import { startFoldHelper } from '../src/lib/server/runs/fold-helper';
 import { computeBackend, describeBackend } from '../src/lib/engine/nn/backend';
 
 export interface WorkerOptions {
@@ -23,6 +25,10 @@ export interface WorkerOptions {
 	memoryBudgetBytes?: number;
 	/** How often to look for runs whose worker died (default 10 s). */
 	recoveryIntervalMs?: number;
+	/** Lend this worker's threads to other workers' runs while it coordinates none (default true). */
+	helpOtherRuns?: boolean;
+	/** How often an idle worker looks for folds to fit (ms, default 250). */
+	helperPollMs?: number;
 }
 
 export interface RunningWorker {
@@ -53,11 +59,16 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
 		return null;
 	});
 	if (backend) log(`TensorFlow.js backend: ${describeBackend(backend)}`);
+	const threads = Math.max(
+		1,
+		options.threads ?? (Number(process.env.HUNCH_WORKER_THREADS) || os.availableParallelism())
+	);
 	await registerWorker(handle.db, {
 		id,
 		hostname: os.hostname(),
 		pid: process.pid,
-		computeBackend: backend?.name ?? null
+		computeBackend: backend?.name ?? null,
+		threads
 	});
 	let beating = true;
 	const beat = setInterval(() => {
@@ -80,25 +91,45 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
 	);
 
 	// Runs: one at a time per worker (a run uses every thread); a shutdown puts the current one back in the queue.
+	// While it coordinates none, the worker lends its threads to other workers' runs (fold-helper.ts).
 	const shuttingDown = new AbortController();
-	const threads = Math.max(
-		1,
-		options.threads ?? (Number(process.env.HUNCH_WORKER_THREADS) || os.availableParallelism())
-	);
+	const memoryBudgetBytes = options.memoryBudgetBytes ?? workerMemoryBudgetBytes();
 	const runContext = {
 		handle,
 		boss,
 		workerId: id,
 		threads,
-		memoryBudgetBytes: options.memoryBudgetBytes ?? workerMemoryBudgetBytes(),
+		memoryBudgetBytes,
 		stopping: shuttingDown.signal,
 		log
 	};
+	let coordinating = 0;
 	await boss.work<TrainRunJob>(
 		QUEUES.trainRun,
 		{ pollingIntervalSeconds: options.pollingIntervalSeconds ?? 1 },
-		async ([job]) => ({ outcome: await executeRun(runContext, job.data) })
+		async ([job]) => {
+			coordinating++;
+			await setWorkerBusy(handle.db, id, job.data.runId).catch(() => undefined);
+			try {
+				return { outcome: await executeRun(runContext, job.data) };
+			} finally {
+				coordinating--;
+				await setWorkerBusy(handle.db, id, null).catch(() => undefined);
+			}
+		}
 	);
+	const helper =
+		options.helpOtherRuns === false
+			? null
+			: startFoldHelper({
+					db: handle.db,
+					workerId: id,
+					threads,
+					memoryBudgetBytes,
+					isBusy: () => coordinating > 0 || shuttingDown.signal.aborted,
+					pollMs: options.helperPollMs,
+					log
+				});
 
 	// A run whose worker stopped heart-beating goes back to the queue within WORKER_STALE_SECONDS + this.
 	const recover = () =>
@@ -121,6 +152,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
 			stopping ??= (async () => {
 				clearInterval(recovery);
 				shuttingDown.abort();
+				await helper?.stop();
 				beating = false;
 				clearInterval(beat);
 				// `graceful` waits for active handlers; jobs still running at the timeout are failed for retry.

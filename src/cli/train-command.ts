@@ -41,7 +41,9 @@ function describe(event: ProgressEvent, metric: () => MetricName): string {
 
 export function summarise(artifact: ModelArtifact): string {
 	const lines = [
-		`Model for "${artifact.target.name}" (${artifact.task}), ${artifact.training.trials} trials in ${artifact.training.seconds.toFixed(1)}s.`,
+		`Model for "${artifact.target.name}" (${artifact.task}), ${artifact.training.trials} trials in ${artifact.training.seconds.toFixed(1)}s${
+			artifact.explanations ? `, explained in ${artifact.explanations.seconds.toFixed(1)}s` : ''
+		}.`,
 		`Out-of-fold scores (${artifact.validation.description}): ${Object.entries(artifact.metrics)
 			.map(([name, value]) => `${METRICS[name as MetricName].label} ${value.toFixed(4)}`)
 			.join(', ')}`,

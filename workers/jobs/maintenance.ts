@@ -2,6 +2,7 @@ import type { Database } from '../../src/lib/server/db';
 import { deleteExpiredRateLimits } from '../../src/lib/server/auth/rate-limit';
 import { deleteExpiredSessions } from '../../src/lib/server/auth/session';
 import { deleteOldPredictionLog } from '../../src/lib/server/deployments/prediction-log';
+import { deleteOrphanedFoldTasks } from '../../src/lib/server/runs/fold-tasks';
 import { pruneWorkers } from '../../src/lib/server/queue/workers-registry';
 
 export interface MaintenanceResult {
@@ -9,6 +10,7 @@ export interface MaintenanceResult {
 	expiredRateLimits: number;
 	prunedWorkers: number;
 	oldPredictionLog: number;
+	orphanedFoldTasks: number;
 }
 
 /** Housekeeping; a plain function so it is tested without the queue. Safe to run twice at once. */
@@ -17,6 +19,7 @@ export async function runMaintenance(db: Database, now = new Date()): Promise<Ma
 		expiredSessions: await deleteExpiredSessions(db, now),
 		expiredRateLimits: await deleteExpiredRateLimits(db),
 		prunedWorkers: await pruneWorkers(db),
-		oldPredictionLog: await deleteOldPredictionLog(db, now)
+		oldPredictionLog: await deleteOldPredictionLog(db, now),
+		orphanedFoldTasks: await deleteOrphanedFoldTasks(db)
 	};
 }

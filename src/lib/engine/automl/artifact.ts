@@ -66,6 +66,7 @@ export interface ModelArtifact {
 	training: {
 		rows: number;
 		droppedRows: number;
+		/** The search, ensemble and calibration; explanations report their own `seconds`. */
 		seconds: number;
 		seed: number;
 		timeLimitSeconds: number;

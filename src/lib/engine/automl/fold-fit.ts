@@ -1,6 +1,7 @@
 /**
  * Fitting one fold of one trial: the unit of work the trial runners schedule, in this thread or a worker.
  */
+import { fromPlain, toPlain } from '../trees/serialise';
 import { familyByName, type Params, type TrainingSet } from './families';
 
 export interface FoldSets {
@@ -45,4 +46,16 @@ export function fitFold(folds: FoldSets[], job: FoldJob, signal?: AbortSignal): 
 		model: family.save(model),
 		detail: family.describe(model)
 	};
+}
+
+/** A fold outcome as text, to send to another process or machine (typed arrays kept exactly). */
+export function encodeFoldOutcome(outcome: FoldOutcome): string {
+	return JSON.stringify(toPlain(outcome));
+}
+
+export function decodeFoldOutcome(text: string): FoldOutcome {
+	const value = fromPlain(JSON.parse(text)) as FoldOutcome;
+	if (!(value?.predictions instanceof Float64Array) || typeof value.detail !== 'string')
+		throw new Error('not a fold outcome');
+	return value;
 }

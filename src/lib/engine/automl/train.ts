@@ -8,10 +8,8 @@
  * Fold models are kept rather than refitted on all rows: a refit would cost another full fit per member at the
  * end of the budget, while averaging k fold models is a bagged model that is usually as good or better.
  */
-import { selectRows } from '../frame/select';
 import type { DataFrame } from '../frame/types';
-import { encodeFeatures, fitEncoder, type FeatureEncoder } from '../prep/encoder';
-import { describeTarget, encodeTarget, findTargetColumn, type Task, type TargetInfo } from '../prep/target';
+import type { Task } from '../prep/target';
 import {
 	ARTIFACT_FORMAT,
 	ARTIFACT_VERSION,
@@ -21,12 +19,11 @@ import {
 } from './artifact';
 import { applyCalibration, chooseThreshold, fitCalibration } from './calibration';
 import { blend, selectEnsemble } from './ensemble';
-import { selectFamilies, type ModelFamily, type Params, type TrainingSet } from './families';
-import { foldCountFor, groupKFold, repeatedKFold, repeatsFor, timeSeriesSplit, type FoldPlan } from './folds';
-import { allScores, chooseMetric, type Metric } from './scoring';
+import { selectFamilies, type ModelFamily, type Params } from './families';
+import { AutoMLError, foldSetsOf, foldsFingerprint, prepareTraining } from './prepare';
+import { allScores, type Metric } from './scoring';
 import { LocalSearch, type Suggestion } from './search';
-import type { FoldSets } from './fold-fit';
-import { inThreadRunner, workerThreadRunner, type TrialRunner } from './trial-runner';
+import { inThreadRunner, workerThreadRunner, type RunnerSetup, type TrialRunner } from './trial-runner';
 import { targetWarnings } from './warnings';
 import { explainModel } from '../explain/explain';
 import type { HeldOutData } from '../explain/held-out';
@@ -57,14 +54,17 @@ export interface AutoMLOptions {
 	threads?: number;
 	/**
 	 * Where folds are fitted, instead of the default (this thread, or `threads` worker threads). A server worker
-	 * passes one that never fits on its main thread, so its heartbeat keeps beating through long fits.
+	 * passes one that never fits on its main thread, so its heartbeat keeps beating through long fits, and that
+	 * hands folds to other idle workers.
 	 */
-	runner?: (folds: FoldSets[], threads: number, signal?: AbortSignal) => TrialRunner;
+	runner?: (setup: RunnerSetup) => TrialRunner;
 	signal?: AbortSignal;
 	onProgress?: (event: ProgressEvent) => void;
 	/** Injected clock (tests). */
 	now?: () => number;
 }
+
+export { AutoMLError };
 
 export type ProgressEvent =
 	| {
@@ -91,78 +91,11 @@ export type ProgressEvent =
 	| { type: 'explaining'; seconds: number }
 	| { type: 'warning'; message: string };
 
-export class AutoMLError extends Error {}
-
-interface FoldData {
-	encoder: FeatureEncoder;
-	train: TrainingSet;
-	valid: TrainingSet;
-	validRows: Uint32Array;
-}
-
 interface TrialResult {
 	entry: LeaderboardEntry;
 	oof: Float64Array;
 	models: unknown[];
 	family: ModelFamily;
-}
-
-function columnValues(frame: DataFrame, name: string, what: string): DataFrame['columns'][number] {
-	const column = frame.columns.find((c) => c.name === name);
-	if (!column) throw new AutoMLError(`There is no column "${name}" to use as the ${what}.`);
-	return column;
-}
-
-function foldPlan(
-	frame: DataFrame,
-	y: Float64Array,
-	task: Task,
-	classCount: number,
-	options: AutoMLOptions,
-	seed: number
-): FoldPlan {
-	const k = foldCountFor(frame.rowCount, task === 'multiclass' ? classCount : 1);
-	if (options.timeColumn) {
-		const column = columnValues(frame, options.timeColumn, 'time column');
-		if (column.type !== 'datetime' && column.type !== 'numeric')
-			throw new AutoMLError(
-				`The time column "${options.timeColumn}" holds ${column.type} values, not dates or numbers.`
-			);
-		return timeSeriesSplit(
-			Float64Array.from(column.values, (v, i) => (column.missing[i] ? NaN : v)),
-			Math.max(2, k)
-		);
-	}
-	if (options.groupColumn) {
-		const column = columnValues(frame, options.groupColumn, 'group column');
-		const groups = Array.from({ length: frame.rowCount }, (_, i) =>
-			'codes' in column ? String(column.codes[i]) : column.missing[i] ? '' : String(column.values[i])
-		);
-		return groupKFold(groups, k, seed);
-	}
-	return repeatedKFold(
-		frame.rowCount,
-		k,
-		repeatsFor(frame.rowCount),
-		seed,
-		task === 'regression' ? undefined : y
-	);
-}
-
-function trainingSet(
-	encoder: FeatureEncoder,
-	frame: DataFrame,
-	y: Float64Array,
-	task: Task,
-	classCount: number
-): TrainingSet {
-	return {
-		features: encodeFeatures(encoder, frame).features,
-		y,
-		categorical: Uint8Array.from(encoder.features, (f) => (f.categorical ? 1 : 0)),
-		task,
-		classCount
-	};
 }
 
 /**
@@ -194,60 +127,11 @@ export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Pro
 	const deadline = started + limitMs - Math.min(5000, limitMs * 0.1);
 	const emit = (event: ProgressEvent) => options.onProgress?.(event);
 
-	if (input.rowCount === 0) throw new AutoMLError('The table has no rows.');
-	const targetColumn = findTargetColumn(input, options.target);
-	const target: TargetInfo = describeTarget(targetColumn, options.task ?? 'auto');
-	const task = target.task;
-	let metric: Metric;
-	try {
-		metric = chooseMetric(task, options.metric);
-	} catch (err) {
-		throw new AutoMLError((err as Error).message);
-	}
-	const excluded = new Set([options.target, ...(options.exclude ?? [])]);
-	for (const name of options.exclude ?? []) columnValues(input, name, 'excluded column');
-	if (options.groupColumn) excluded.add(options.groupColumn);
-
-	// Rows with a target only.
-	const allY = encodeTarget(targetColumn, target);
-	const kept = Uint32Array.from(allY.keys()).filter((i) => !Number.isNaN(allY[i]));
-	if (kept.length < 10)
-		throw new AutoMLError(
-			`Only ${kept.length} rows have a value in "${options.target}"; at least 10 are needed.`
-		);
-	const frame = kept.length === input.rowCount ? input : selectRows(input, kept);
-	const y = Float64Array.from(kept, (i) => allY[i]);
-	const classCount = task === 'regression' ? 1 : target.classes.length;
-	const width = task === 'multiclass' ? classCount : 1;
-	const featureFrame = {
-		rowCount: frame.rowCount,
-		columns: frame.columns.filter((c) => !excluded.has(c.name))
-	};
-	if (featureFrame.columns.length === 0)
-		throw new AutoMLError('There are no columns left to learn from besides the target.');
-
+	const prepared = prepareTraining(input, options);
+	const { target, task, metric, frame, featureFrame, y, classCount, width, plan, folds, scoredRows } =
+		prepared;
 	const warnings = targetWarnings(featureFrame, y, target);
 	for (const message of warnings) emit({ type: 'warning', message });
-
-	const plan = foldPlan(frame, y, task, classCount, options, seed);
-	if (plan.folds.length === 0) throw new AutoMLError('Too few rows to hold any out for validation.');
-	const folds: FoldData[] = plan.folds.map((fold) => {
-		const trainFrame = selectRows(featureFrame, fold.train);
-		const validFrame = selectRows(featureFrame, fold.valid);
-		const encoder = fitEncoder(trainFrame);
-		const trainY = Float64Array.from(fold.train, (i) => y[i]);
-		const validY = Float64Array.from(fold.valid, (i) => y[i]);
-		return {
-			encoder,
-			train: trainingSet(encoder, trainFrame, trainY, task, classCount),
-			valid: trainingSet(encoder, validFrame, validY, task, classCount),
-			validRows: fold.valid
-		};
-	});
-	// Rows scored out of fold (time splits never validate the oldest block).
-	const scored = new Uint8Array(frame.rowCount);
-	for (const fold of folds) for (const i of fold.validRows) scored[i] = 1;
-	const scoredRows = Uint32Array.from(scored.keys()).filter((i) => scored[i] === 1);
 	const scoredY = Float64Array.from(scoredRows, (i) => y[i]);
 	const positionOf = new Int32Array(frame.rowCount).fill(-1);
 	scoredRows.forEach((row, position) => (positionOf[row] = position));
@@ -275,10 +159,15 @@ export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Pro
 	let best = NaN;
 	let trial = 0;
 
-	const foldSets = folds.map((f) => ({ train: f.train, valid: f.valid }));
+	const foldSets = foldSetsOf(prepared);
 	const threads = Math.max(1, Math.min(options.threads ?? 1, folds.length));
 	const runner = options.runner
-		? options.runner(foldSets, threads, options.signal)
+		? options.runner({
+				folds: foldSets,
+				threads,
+				signal: options.signal,
+				fingerprint: () => foldsFingerprint(prepared)
+			})
 		: threads > 1
 			? workerThreadRunner(foldSets, threads, options.signal)
 			: inThreadRunner(foldSets, options.signal);
@@ -293,19 +182,20 @@ export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Pro
 			const { family, params } = suggestion;
 			emit({ type: 'trial-started', trial, family: family.name, params });
 			const trialStarted = now();
-			// A trial may use up to 40% of what is left (all of it for the very first); its folds run in waves of
-			// `threads`, each wave with an equal share.
+			// A trial may use up to 40% of what is left (all of it for the very first); its folds run in waves as
+			// wide as the runner's threads (helpers included), each wave with an equal share.
 			const remaining = deadline - trialStarted;
 			const trialBudget =
 				results.length === 0 ? remaining : Math.max(remaining * 0.4, Math.min(remaining, 2000));
-			const waves = Math.ceil(folds.length / threads);
+			const waveWidth = Math.max(1, Math.min(runner.threads, folds.length));
+			const waves = Math.ceil(folds.length / waveWidth);
 			const outcomes = await Promise.all(
 				folds.map((_, f) =>
 					runner.run({
 						family: family.name,
 						params,
 						fold: f,
-						deadline: trialStarted + (trialBudget * (Math.floor(f / threads) + 1)) / waves,
+						deadline: trialStarted + (trialBudget * (Math.floor(f / waveWidth) + 1)) / waves,
 						seed: seed + f,
 						foldCount: folds.length
 					})
@@ -435,6 +325,5 @@ export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Pro
 			signal: options.signal
 		});
 	}
-	artifact.training.seconds = (now() - started) / 1000;
 	return artifact;
 }

@@ -6,7 +6,8 @@ import { Worker } from 'node:worker_threads';
 import { fitFold, prepareFamily, type FoldJob, type FoldOutcome, type FoldSets } from './fold-fit';
 
 export interface TrialRunner {
-	threads: number;
+	/** Folds it can fit at once now (read at the start of each trial). */
+	readonly threads: number;
 	run(job: FoldJob): Promise<FoldOutcome>;
 	close(): Promise<void>;
 }
@@ -22,6 +23,16 @@ export function inThreadRunner(folds: FoldSets[], signal?: AbortSignal): TrialRu
 		},
 		close: async () => {}
 	};
+}
+
+/** What a custom runner is built from (`AutoMLOptions.runner`). */
+export interface RunnerSetup {
+	folds: FoldSets[];
+	/** Fitting threads of this process. */
+	threads: number;
+	signal?: AbortSignal;
+	/** Identifies the folds, so that another process can check it rebuilt the same ones. */
+	fingerprint: () => string;
 }
 
 interface Pending {

@@ -8,9 +8,8 @@ import type { ModelArtifact } from '../automl/artifact';
 import { predictBlended } from '../automl/predict';
 import type { Column, DataFrame } from '../frame/types';
 import { columnLength, isMissing } from '../frame/types';
-import { selectRows } from '../frame/select';
 import { formatNumber } from './evaluation';
-import { evenSample } from './held-out';
+import { evenRows } from './held-out';
 
 export interface DependenceCurve {
 	column: string;
@@ -89,13 +88,7 @@ export function partialDependence(
 	columns: string[],
 	options: { backgroundRows?: number; iceRows?: number } = {}
 ): DependenceCurve[] {
-	const background = selectRows(
-		frame,
-		evenSample(
-			Uint32Array.from({ length: frame.rowCount }, (_, i) => i),
-			options.backgroundRows ?? 300
-		)
-	);
+	const background = evenRows(frame, options.backgroundRows ?? 300);
 	const B = background.rowCount;
 	const K = artifact.task === 'multiclass' ? artifact.target.classes.length : 1;
 	const iceRows = artifact.task === 'multiclass' ? 0 : Math.min(B, options.iceRows ?? 20);

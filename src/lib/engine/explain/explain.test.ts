@@ -59,7 +59,7 @@ describe('explainModel (through trainAutoML)', () => {
 		expect(x.rows.contributions).toBeGreaterThanOrEqual(20);
 	}, 120_000);
 
-	it('samples less to stay within a short budget (a clock that moves 100 ms per reading)', async () => {
+	it('samples less, and leaves parts out, to stay within a short budget (a clock that moves 100 ms per reading)', async () => {
 		const data = churnWithNoise(1000, 6);
 		let t = Date.now();
 		const artifact = await trainAutoML(data, {
@@ -71,13 +71,15 @@ describe('explainModel (through trainAutoML)', () => {
 			now: () => (t += 100)
 		});
 		const x = artifact.explanations!;
-		// Every part is there, each with its smallest sample.
+		// What comes from the out-of-fold predictions is always there; importance at its smallest sample; the
+		// parts that would run past the budget at this (simulated) speed are left out rather than overrun it.
+		expect(x.evaluation.kind).toBe('binary');
 		expect(x.importance).toHaveLength(4);
 		expect(x.rows.importanceRepeats).toBe(2);
-		expect(x.rows.importance).toBe(100);
-		expect(x.rows.contributions).toBe(2);
-		expect(x.dependence.length).toBeGreaterThan(0);
-		expect(x.evaluation.kind).toBe('binary');
+		expect(x.rows.importance).toBe(50);
+		expect(x.dependence).toEqual([]);
+		expect(x.rows.dependence).toBe(0);
+		expect(x.rows.contributions).toBeLessThanOrEqual(1);
 	}, 120_000);
 });
 

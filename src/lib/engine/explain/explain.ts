@@ -13,7 +13,8 @@
 import type { ModelArtifact } from '../automl/artifact';
 import { selectRows } from '../frame/select';
 import { explainFrame } from './contributions';
-import { partialDependence, type DependenceCurve } from './dependence';
+import { dependenceGrid, partialDependence, type DependenceCurve } from './dependence';
+import { predictBlended } from '../automl/predict';
 import {
 	baseline,
 	bootstrapIntervals,
@@ -22,7 +23,7 @@ import {
 	type Evaluation,
 	type Interval
 } from './evaluation';
-import { evenSample, pause, type HeldOutData } from './held-out';
+import { evenRows, evenSample, pause, type HeldOutData } from './held-out';
 import { permutationImportance } from './importance';
 import { rowErrors, weakSegments, type WeakSegment } from './segments';
 import { summarise } from './words';
@@ -82,6 +83,9 @@ export function explanationBudget(limitSeconds: number): number {
 
 /** How many columns get partial dependence curves. */
 const DEPENDENCE_COLUMNS = 6;
+/** Rows each dependence curve averages over: at most, and the fewest worth drawing. */
+const MAX_BACKGROUND_ROWS = 300;
+const MIN_BACKGROUND_ROWS = 20;
 
 export async function explainModel(
 	artifact: ModelArtifact,
@@ -130,17 +134,31 @@ export async function explainModel(
 			return type === 'numeric' || type === 'datetime' || type === 'boolean' || type === 'categorical';
 		});
 	const dependence: DependenceCurve[] = [];
-	let backgroundRows = 300;
+	/** Background rows of the smallest curve drawn (0: none). */
+	let dependenceRows = 0;
+	// Each curve predicts (background rows × grid points) rows with the whole ensemble, which for nearest
+	// neighbours or a network over many fold models can cost milliseconds a row: time a few rows first and size
+	// every curve to its share of the budget (a 2,000-row table once spent 33 s here on a 2.5 s budget).
+	const probe = evenRows(heldOut.frame, 20);
+	const probeStarted = now();
+	predictBlended(artifact, probe);
+	const msPerRow = Math.max(1e-4, (now() - probeStarted) / Math.max(1, probe.rowCount));
 	for (const name of plottable.slice(0, DEPENDENCE_COLUMNS)) {
-		const stepStarted = now();
+		const column = heldOut.frame.columns.find((c) => c.name === name)!;
+		const points = dependenceGrid(column)?.labels.length ?? 0;
+		if (points === 0) continue;
+		const share = (at(0.7) - now()) / Math.max(1, DEPENDENCE_COLUMNS - dependence.length);
+		const affordable = Math.floor(share / (msPerRow * points));
+		// Below the smallest useful sample: stop, except that the first curve may take a quarter of the budget.
+		const smallest = MIN_BACKGROUND_ROWS * points * msPerRow;
+		if (affordable < MIN_BACKGROUND_ROWS && (dependence.length > 0 || smallest > budget * 0.25)) break;
+		const backgroundRows = Math.max(MIN_BACKGROUND_ROWS, Math.min(MAX_BACKGROUND_ROWS, affordable));
 		dependence.push(...partialDependence(artifact, heldOut.frame, [name], { backgroundRows }));
+		const used = Math.min(backgroundRows, heldOut.frame.rowCount);
+		dependenceRows = dependenceRows === 0 ? used : Math.min(dependenceRows, used);
 		await pause();
 		checkCancelled();
-		// Keep within budget: fewer background rows when a curve costs more than its share.
-		const spent = now() - stepStarted;
-		const share = (at(0.7) - now()) / Math.max(1, DEPENDENCE_COLUMNS - dependence.length);
 		if (now() > at(0.7)) break;
-		if (spent > share) backgroundRows = Math.max(50, Math.floor((backgroundRows * share) / spent));
 	}
 
 	// 4. Per-row contributions on a sample: the rest of the budget (at least 20 rows).
@@ -182,7 +200,7 @@ export async function explainModel(
 			evaluation: scoredY.length,
 			importance: importance.rows,
 			importanceRepeats: importance.repeats,
-			dependence: Math.min(backgroundRows, heldOut.frame.rowCount),
+			dependence: dependenceRows,
 			contributions: contributionRows.rows
 		}
 	};
@@ -193,9 +211,9 @@ export async function explainModel(
 
 /**
  * Contributions of as many evenly spread rows as the deadline allows (at most 500), in chunks sized from the
- * time per row measured so far, so the last chunk does not run past the deadline. The first chunk is two rows:
- * a slow explainer (nearest neighbours on a few thousand rows: about a second a row) must not overrun the
- * budget before its speed is known.
+ * time per row measured so far, so the last chunk does not run past the deadline. The first chunk is one row
+ * (none when earlier parts used the budget up): a slow explainer (nearest neighbours or a network sampled over
+ * many fold models: seconds a row) must not overrun the budget before its speed is known.
  */
 async function sampleContributions(
 	artifact: ModelArtifact,
@@ -209,7 +227,8 @@ async function sampleContributions(
 	const sets = [];
 	let rows = 0;
 	let base: number[] = [];
-	let chunk = 2;
+	// One row first, and none once the budget is spent: a slow explainer's cost is known only after a row.
+	let chunk = deadline > now() ? 1 : 0;
 	let spent = 0;
 	for (let from = 0; from < order.length && chunk > 0; ) {
 		const started = now();

@@ -3,6 +3,7 @@
  * models held each row out, and the final out-of-fold predictions. Explanations are computed from it once,
  * in the worker, right after training.
  */
+import { selectRows } from '../frame/select';
 import type { DataFrame } from '../frame/types';
 
 export interface HeldOutData {
@@ -23,6 +24,17 @@ export function evenSample(rows: ArrayLike<number>, max: number): Uint32Array {
 	const n = rows.length;
 	if (n <= max) return Uint32Array.from(rows);
 	return Uint32Array.from({ length: max }, (_, j) => rows[Math.floor((j * n) / max)]);
+}
+
+/** Up to `max` rows of `frame`, evenly spread. */
+export function evenRows(frame: DataFrame, max: number): DataFrame {
+	return selectRows(
+		frame,
+		evenSample(
+			Uint32Array.from({ length: frame.rowCount }, (_, i) => i),
+			max
+		)
+	);
 }
 
 /** Lets the event loop run (a worker's heartbeat, a cancel message) between chunks of work. */

@@ -96,14 +96,14 @@ export async function permutationImportance(
 	// Time one pass on a small sample, then size the sample so every column × repeat fits the deadline.
 	let maxRows = options.maxRows ?? 2000;
 	if (options.deadline !== undefined) {
-		const probe = prepare(Math.min(maxRows, 200));
+		const probe = prepare(Math.min(maxRows, 50));
 		const started = now();
 		score(probe.y, probe.groups, probe.sample.length);
 		const perRow = Math.max(1e-4, (now() - started) / Math.max(1, probe.sample.length));
 		const passes = columns.length * repeats + 1;
 		const affordable = Math.floor((options.deadline - now()) / (perRow * passes));
 		if (affordable < 200) repeats = Math.max(2, Math.min(repeats, Math.floor(repeats * (affordable / 200))));
-		maxRows = Math.max(100, Math.min(maxRows, affordable));
+		maxRows = Math.max(50, Math.min(maxRows, affordable));
 	}
 	const { sample, y, groups } = prepare(maxRows);
 	const n = sample.length;

@@ -14,7 +14,7 @@ export interface SampleDataset {
  * recognise (short-tenure month-to-month customers churn; bigger, newer houses in good areas cost more), some
  * missing values, and noise, so that the profile, warnings and models have something real to find.
  */
-function customerChurn(rows = 2000, seed = 7): string {
+export function customerChurn(rows = 2000, seed = 7): string {
 	const random = seededRandom(seed);
 	const lines = [
 		'customer_id,tenure_months,contract,monthly_charges,total_charges,internet_service,support_calls,paperless_billing,payment_method,senior_citizen,churned'

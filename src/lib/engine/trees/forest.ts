@@ -30,6 +30,12 @@ export interface ForestParams {
 	bootstrap: boolean;
 	maxBins: number;
 	minCategoryCount: number;
+	/**
+	 * Categorical splits order categories by their mean in the node, shrunk towards the node's mean by this many
+	 * rows' worth (as LightGBM's cat_smooth): without it a category seen in one or two rows sorts by its own
+	 * targets, and the split separates the training rows perfectly and learns nothing general.
+	 */
+	catSmooth: number;
 	seed: number;
 }
 
@@ -41,7 +47,9 @@ export const DEFAULT_FOREST_PARAMS: ForestParams = {
 	maxDepth: 0,
 	bootstrap: true,
 	maxBins: 255,
-	minCategoryCount: 1,
+	// Categories seen in fewer rows share one bin: a split on a category of one or two rows only memorises them.
+	minCategoryCount: 5,
+	catSmooth: 10,
 	seed: 0
 };
 
@@ -230,7 +238,9 @@ class ForestTreeGrower {
 				const categorical = this.mapper.categorical[f] === 1;
 				if (categorical) {
 					const channel = K === 1 ? 0 : argmax(parentSums);
-					const mean = (b: number) => hist[b * stride + channel] / hist[b * stride + K];
+					const prior = (parentSums[channel] / parentC) * this.params.catSmooth;
+					const mean = (b: number) =>
+						(hist[b * stride + channel] + prior) / (hist[b * stride + K] + this.params.catSmooth);
 					if (this.params.extraTrees) shuffle(usedBins, random);
 					else usedBins.sort((a, b) => mean(a) - mean(b) || a - b);
 				}
@@ -273,7 +283,9 @@ class ForestTreeGrower {
 							best = {
 								feature: f,
 								gain,
-								missingLeft,
+								// Without missing rows here the direction is for rows seen later (a missing value, an
+								// unseen category): they go with the majority.
+								missingLeft: missingRows > 0 ? missingLeft : rowsLeft >= rowsRight,
 								bin: categorical ? -1 : usedBins[c],
 								leftBins: categorical ? Uint8Array.from(usedBins.slice(0, c + 1)) : null,
 								left: { grad: 0, hess: cl, count: rowsLeft },

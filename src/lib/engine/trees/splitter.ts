@@ -265,5 +265,17 @@ export function findBestSplit(
 		if (categorical?.[f]) scanCategorical(hist, f, binCounts[f], total, params, best);
 		else scanNumeric(hist, f, binCounts[f], total, params, parentScore, best, countsTracked);
 	}
-	return best.split;
+	const split = best.split;
+	if (split) {
+		// No training row here lacks this feature, so the direction is only for rows seen later (a missing value,
+		// an unseen category): send them with the majority, not always right, which on a sorted categorical
+		// split is the high-target side.
+		const missing = split.feature * BINS_PER_FEATURE * STRIDE + MISSING_BIN * STRIDE;
+		const anyMissing = countsTracked ? hist[missing + 2] > 0 : hist[missing + 1] > 0;
+		if (!anyMissing)
+			split.missingLeft = countsTracked
+				? split.left.count >= split.right.count
+				: split.left.hess >= split.right.hess;
+	}
+	return split;
 }

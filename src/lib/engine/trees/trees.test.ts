@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MISSING_BIN, binFeatures, binOf, fitBinMapper } from './binning';
+import { fitForest, predictForest } from './forest';
 import { fitGradientBoosting, predict, predictRaw } from './gbdt';
 import { growTree } from './grower';
 import { BINS_PER_FEATURE, STRIDE, buildHistogram, histogramSize, subtractHistogram } from './histogram';
@@ -244,5 +245,39 @@ describe('gradient boosting', () => {
 		const p = predict(model, [Float64Array.from([NaN, 0.1, 0.9])]);
 		expect(p[0]).toBeGreaterThan(8);
 		expect(p[1]).toBeLessThan(1);
+	});
+});
+
+describe('values never seen in training', () => {
+	// 90% of rows low (y = 0), 10% high (y = 10); no value is missing while training.
+	const n = 500;
+	const high = (i: number) => i % 10 === 0;
+	const y = Float64Array.from({ length: n }, (_, i) => (high(i) ? 10 : 0));
+	const numeric = Float64Array.from({ length: n }, (_, i) => (high(i) ? 5.5 : (i % 7) / 7));
+	const codes = Float64Array.from({ length: n }, (_, i) => (high(i) ? 4 : i % 4));
+
+	it('follow the larger side of a boosted split: a missing number goes with the majority', () => {
+		const model = fitGradientBoosting(
+			{ features: [numeric], y },
+			{ rounds: 1, learningRate: 1, maxLeaves: 2, minSamplesLeaf: 1, l2: 0 }
+		);
+		const [low, top, missing] = predict(model, [Float64Array.of(0.5, 5.5, NaN)]);
+		expect(top).toBeGreaterThan(low + 5);
+		expect(missing).toBeCloseTo(low, 10);
+	});
+
+	it('follow the larger side of a forest split: an unseen category or a missing value goes with the majority', () => {
+		for (const [features, categorical, seen, unseen] of [
+			[[codes], Uint8Array.of(1), 1, 9],
+			[[numeric], Uint8Array.of(0), 0.5, NaN]
+		] as const) {
+			const model = fitForest(
+				{ features: [...features], y, task: 'regression', categorical },
+				{ trees: 1, maxDepth: 1, bootstrap: false, maxFeatures: 1, minCategoryCount: 1 }
+			);
+			const [low, other] = predictForest(model, [Float64Array.of(seen, unseen)]);
+			expect(low).toBeLessThan(1);
+			expect(other).toBeCloseTo(low, 10);
+		}
 	});
 });

@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
+import { desc, eq, lt, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db';
 import { workers } from '../db/schema';
 import { WORKER_STALE_SECONDS } from './names';
@@ -8,6 +8,8 @@ export interface WorkerIdentity {
 	hostname: string;
 	pid: number;
 	computeBackend: string | null;
+	/** Fitting threads it may lend to other workers' runs. */
+	threads: number;
 }
 
 export async function registerWorker(db: Database, worker: WorkerIdentity): Promise<void> {
@@ -16,7 +18,13 @@ export async function registerWorker(db: Database, worker: WorkerIdentity): Prom
 		.values({ ...worker })
 		.onConflictDoUpdate({
 			target: workers.id,
-			set: { lastSeenAt: sql`now()`, stoppedAt: null, computeBackend: worker.computeBackend }
+			set: {
+				lastSeenAt: sql`now()`,
+				stoppedAt: null,
+				computeBackend: worker.computeBackend,
+				threads: worker.threads,
+				busyRunId: null
+			}
 		});
 }
 
@@ -42,6 +50,14 @@ export interface OnlineWorker {
 	lastSeenAt: Date;
 }
 
+/**
+ * SQL condition on the `workers` table: the worker is live — not stopped, and heart-beaten within the last
+ * `staleSeconds`. The one definition of liveness for /healthz, run recovery and shared folds.
+ */
+export function isLiveWorker(staleSeconds: number = WORKER_STALE_SECONDS): SQL {
+	return sql`(${workers.stoppedAt} IS NULL AND ${workers.lastSeenAt} > now() - make_interval(secs => ${staleSeconds}))`;
+}
+
 export async function onlineWorkers(db: Database): Promise<OnlineWorker[]> {
 	return db
 		.select({
@@ -52,12 +68,7 @@ export async function onlineWorkers(db: Database): Promise<OnlineWorker[]> {
 			lastSeenAt: workers.lastSeenAt
 		})
 		.from(workers)
-		.where(
-			and(
-				isNull(workers.stoppedAt),
-				gt(workers.lastSeenAt, sql`now() - make_interval(secs => ${WORKER_STALE_SECONDS})`)
-			)
-		)
+		.where(isLiveWorker())
 		.orderBy(desc(workers.lastSeenAt));
 }
 

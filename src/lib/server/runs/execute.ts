@@ -14,7 +14,6 @@ import { artifactSummary, serialiseArtifact } from '../../engine/automl/artifact
 import { explanationBudget } from '../../engine/explain/explain';
 import { familyByName } from '../../engine/automl/families';
 import { AutoMLError, trainAutoML, type ProgressEvent } from '../../engine/automl/train';
-import { workerThreadRunner } from '../../engine/automl/trial-runner';
 import { TargetError } from '../../engine/prep/target';
 import type { DbHandle } from '../db';
 import type { RunProgress } from '../db/schema';
@@ -31,6 +30,8 @@ import {
 } from './lifecycle';
 import { planMemory } from './memory';
 import type { TrainRunJob } from './queue';
+import { preparationOptions } from './settings';
+import { sharedFoldRunner, type SharedTrialRunner } from './shared-runner';
 
 export interface RunExecutorContext {
 	handle: DbHandle;
@@ -120,6 +121,7 @@ async function executeClaimedRun(ctx: RunExecutorContext, claim: Claim): Promise
 
 	// Progress writes happen in order, off the training loop; a write that finds the run taken away stops it.
 	const progress: RunProgress = { trials: 0, warnings: [], phase: 'Preparing the data' };
+	let runner: SharedTrialRunner | undefined;
 	let writes: Promise<unknown> = updateProgress(db, claim, workerId, progress);
 	const write = (task: () => Promise<unknown>) => {
 		writes = writes.then(task).catch((err: Error) => log(`run ${claim.runId}: write failed: ${err.message}`));
@@ -151,6 +153,7 @@ async function executeClaimedRun(ctx: RunExecutorContext, claim: Claim): Promise
 				break;
 			case 'trial-finished': {
 				progress.trials = event.trial + 1;
+				if (runner) progress.foldsByWorker = runner.foldsByWorker();
 				progress.best = Number.isFinite(event.best) ? event.best : undefined;
 				const snapshot = { ...progress };
 				const record = {
@@ -182,26 +185,30 @@ async function executeClaimedRun(ctx: RunExecutorContext, claim: Claim): Promise
 	try {
 		const { settings } = claim;
 		const artifact = await trainAutoML(frame, {
-			target: claim.target,
-			task: settings.task,
-			metric: settings.metric,
+			...preparationOptions(claim.target, settings),
 			timeLimitSeconds: attemptBudget(settings.timeLimitSeconds, claim.spentSeconds),
-			seed: settings.seed,
 			models: settings.models.length ? settings.models : undefined,
-			exclude: settings.excludeColumns,
-			groupColumn: settings.validation.kind === 'group' ? settings.validation.column : undefined,
-			timeColumn: settings.validation.kind === 'time' ? settings.validation.column : undefined,
 			maxTrials: settings.maxTrials,
 			explainSeconds: explanationBudget(settings.timeLimitSeconds),
 			threads: memory.threads,
-			// Always on worker threads, even one: this thread keeps heart-beating and answering the database.
-			runner: (folds, threads, signal) => workerThreadRunner(folds, threads, signal),
+			// Always on worker threads, even one (this thread keeps heart-beating and answering the database);
+			// folds waiting for a thread are offered to idle workers.
+			runner: (setup) =>
+				(runner = sharedFoldRunner({
+					db,
+					runId: claim.runId,
+					attempt: claim.attempt,
+					workerId,
+					setup,
+					log: (message) => log(`run ${claim.runId}: ${message}`)
+				})),
 			signal: controller.signal,
 			onProgress
 		});
 		await writes;
 		if (stopReason) throw new AutoMLError('stopped');
 		progress.phase = 'Done';
+		if (runner) progress.foldsByWorker = runner.foldsByWorker();
 		const modelId = await completeRun(
 			handle,
 			claim,

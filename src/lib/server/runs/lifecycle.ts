@@ -9,7 +9,7 @@ import type { ModelExplanations } from '../../engine/explain/explain';
 import type PgBoss from 'pg-boss';
 import { withClientTransaction, type Database, type DbHandle } from '../db';
 import { models, runs, trials, workers, type RunProgress } from '../db/schema';
-import { WORKER_STALE_SECONDS } from '../queue/names';
+import { isLiveWorker } from '../queue/workers-registry';
 import { notifyRun } from './notify';
 import { enqueueRun } from './queue';
 
@@ -278,15 +278,7 @@ export interface Recovered {
  */
 export async function recoverOrphanedRuns(handle: DbHandle, boss: PgBoss): Promise<Recovered> {
 	return withClientTransaction(handle.pool, async (tx, client) => {
-		const alive = tx
-			.select({ id: workers.id })
-			.from(workers)
-			.where(
-				and(
-					sql`${workers.stoppedAt} IS NULL`,
-					sql`${workers.lastSeenAt} > now() - make_interval(secs => ${WORKER_STALE_SECONDS})`
-				)
-			);
+		const alive = tx.select({ id: workers.id }).from(workers).where(isLiveWorker());
 		const orphans = await tx
 			.select({
 				id: runs.id,

@@ -4,6 +4,7 @@
  */
 import { METRIC_NAMES } from '../../engine/automl/scoring';
 import { MODEL_FAMILIES } from '../../engine/automl/families';
+import type { PreparationOptions } from '../../engine/automl/prepare';
 import type { DatasetColumnSummary, RunSettings } from '../db/schema';
 
 export const MIN_TIME_LIMIT_SECONDS = 10;
@@ -127,5 +128,18 @@ export function parseRunRequest(body: Record<string, unknown>, columns: DatasetC
 			seed,
 			...(maxTrials !== undefined ? { maxTrials } : {})
 		}
+	};
+}
+
+/** The engine options a run's folds depend on: the coordinator and every helper derive them the same way. */
+export function preparationOptions(target: string, settings: RunSettings): PreparationOptions {
+	return {
+		target,
+		task: settings.task,
+		metric: settings.metric,
+		exclude: settings.excludeColumns,
+		groupColumn: settings.validation.kind === 'group' ? settings.validation.column : undefined,
+		timeColumn: settings.validation.kind === 'time' ? settings.validation.column : undefined,
+		seed: settings.seed
 	};
 }

@@ -1,7 +1,7 @@
 /** Test data that goes through the real code paths: users, datasets parsed from CSV text, runs. */
 import { readCsv } from '../../engine/ingest/read-csv';
 import { bufferChunks } from '../../engine/ingest/sources';
-import { SAMPLE_DATASETS } from '../../engine/samples/samples';
+import { SAMPLE_DATASETS, customerChurn } from '../../engine/samples/samples';
 import type { Database } from '../db';
 import { users } from '../db/schema';
 import { saveDataset } from '../datasets/store';
@@ -21,8 +21,9 @@ export async function datasetFromCsv(db: Database, ownerId: string, csv: string,
 	return saveDataset(db, ownerId, { name, fileName: name, sizeBytes: csv.length, result });
 }
 
-/** The customer-churn sample (2,000 rows), first `rows` rows of it. */
+/** The customer-churn sample (2,000 rows), first `rows` rows of it; more rows are generated the same way. */
 export function churnCsv(rows = 2000): string {
+	if (rows > 2000) return customerChurn(rows);
 	const sample = SAMPLE_DATASETS.find((s) => s.id === 'customer-churn')!;
 	return sample
 		.csv()

@@ -1,4 +1,5 @@
 import type { ModelSummary } from '../../../engine/automl/artifact';
+import type { Params } from '../../../engine/automl/families';
 import type { ModelExplanations } from '../../../engine/explain/explain';
 import { sql } from 'drizzle-orm';
 import {
@@ -47,6 +48,8 @@ export interface RunProgress {
 	best?: number;
 	/** What the run is doing now, in words ("Training gradient boosting, trial 7"). */
 	phase?: string;
+	/** Folds fitted by each worker in this attempt (the coordinator and the idle workers that helped). */
+	foldsByWorker?: Record<string, number>;
 	warnings: string[];
 }
 
@@ -115,6 +118,51 @@ export const trials = pgTable(
 		finishedAt: timestamp('finished_at', { withTimezone: true }).notNull().defaultNow()
 	},
 	(t) => [primaryKey({ columns: [t.runId, t.attempt, t.trial] })]
+);
+
+export const FOLD_TASK_STATUSES = ['pending', 'claimed', 'done', 'failed'] as const;
+export type FoldTaskStatus = (typeof FOLD_TASK_STATUSES)[number];
+
+/** What a helper is asked to fit: one fold of one trial (the engine's FoldJob without its deadline). */
+export interface FoldTaskJob {
+	family: string;
+	params: Params;
+	fold: number;
+	seed: number;
+	foldCount: number;
+}
+
+/**
+ * One fold of a trial that the run's coordinator offers to idle workers. A helper claims it (SKIP LOCKED),
+ * rebuilds the run's folds from the dataset, checks `fingerprint`, fits and writes `outcome`; the coordinator
+ * takes the outcome and deletes the row. A pending task the coordinator gets to first is taken back and
+ * fitted locally; a claimed task whose helper stops heart-beating is fitted locally again.
+ */
+export const foldTasks = pgTable(
+	'fold_tasks',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		runId: uuid('run_id')
+			.notNull()
+			.references(() => runs.id, { onDelete: 'cascade' }),
+		attempt: integer('attempt').notNull(),
+		coordinatorId: text('coordinator_id').notNull(),
+		fingerprint: text('fingerprint').notNull(),
+		job: jsonb('job').$type<FoldTaskJob>().notNull(),
+		/** The fit's deadline on the database's clock (machines' clocks may differ). */
+		deadlineAt: timestamp('deadline_at', { withTimezone: true }).notNull(),
+		status: text('status').$type<FoldTaskStatus>().notNull().default('pending'),
+		workerId: text('worker_id'),
+		claimedAt: timestamp('claimed_at', { withTimezone: true }),
+		/** gzip JSON of the fold's predictions, saved model and description. */
+		outcome: bytea('outcome'),
+		error: text('error'),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [
+		index('fold_tasks_status_created_idx').on(t.status, t.createdAt),
+		index('fold_tasks_run_idx').on(t.runId, t.attempt)
+	]
 );
 
 /** A trained model: the engine's artifact (gzip JSON) and what the pages show without unpacking it. */
