@@ -81,6 +81,25 @@ describe('explainModel (through trainAutoML)', () => {
 		expect(x.rows.dependence).toBe(0);
 		expect(x.rows.contributions).toBeLessThanOrEqual(1);
 	}, 120_000);
+
+	it("still draws the top column's dependence curve, at its smallest sample, when that costs more than its share but less than the budget (50 ms per reading)", async () => {
+		const data = churnWithNoise(1000, 6);
+		let t = Date.now();
+		const artifact = await trainAutoML(data, {
+			target: 'churned',
+			timeLimitSeconds: 600,
+			maxTrials: 1,
+			models: ['gbdt'],
+			explainSeconds: 2,
+			now: () => (t += 50)
+		});
+		const x = artifact.explanations!;
+		// The probe reads 2.5 ms a row, so the top column's curve (20 rows × 20 grid points) costs 1 s: half the
+		// budget, over any share of it. It is drawn at the smallest sample all the same.
+		expect(x.importance[0].column).toBe('tenure');
+		expect(x.dependence[0].column).toBe('tenure');
+		expect(x.rows.dependence).toBe(20);
+	}, 120_000);
 });
 
 describe('partial dependence', () => {

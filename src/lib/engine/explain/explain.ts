@@ -149,9 +149,11 @@ export async function explainModel(
 		if (points === 0) continue;
 		const share = (at(0.7) - now()) / Math.max(1, DEPENDENCE_COLUMNS - dependence.length);
 		const affordable = Math.floor(share / (msPerRow * points));
-		// Below the smallest useful sample: stop, except that the first curve may take a quarter of the budget.
+		// Below the smallest useful sample: stop. The first curve is drawn anyway unless even its smallest sample
+		// would cost the whole budget (a report without any curve is worse than a short overrun; an ensemble of
+		// three families' fold models predicts at about a millisecond a row, so 20 rows × 20 points take 0.4 s).
 		const smallest = MIN_BACKGROUND_ROWS * points * msPerRow;
-		if (affordable < MIN_BACKGROUND_ROWS && (dependence.length > 0 || smallest > budget * 0.25)) break;
+		if (affordable < MIN_BACKGROUND_ROWS && (dependence.length > 0 || smallest > budget)) break;
 		const backgroundRows = Math.max(MIN_BACKGROUND_ROWS, Math.min(MAX_BACKGROUND_ROWS, affordable));
 		dependence.push(...partialDependence(artifact, heldOut.frame, [name], { backgroundRows }));
 		const used = Math.min(backgroundRows, heldOut.frame.rowCount);
