@@ -95,8 +95,8 @@ class ForestTreeGrower {
 	private readonly stride: number;
 	private readonly hist: Float64Array;
 	private readonly nodeSums: Float64Array;
-	private readonly scratchLeft: Uint32Array;
-	private readonly scratchRight: Uint32Array;
+	private readonly scratch: Uint32Array;
+	private readonly rowCount: number;
 
 	constructor(
 		private readonly binned: Uint8Array,
@@ -112,8 +112,13 @@ class ForestTreeGrower {
 		this.stride = channels.count + 2;
 		this.hist = new Float64Array(256 * this.stride);
 		this.nodeSums = new Float64Array(this.stride);
-		this.scratchLeft = new Uint32Array(rowCount);
-		this.scratchRight = new Uint32Array(rowCount);
+		this.scratch = new Uint32Array(rowCount);
+		this.rowCount = rowCount;
+	}
+
+	/** One feature's bins, indexed by row. */
+	private column(f: number): Uint8Array {
+		return this.binned.subarray(f * this.rowCount, (f + 1) * this.rowCount);
 	}
 
 	grow(rows: Uint32Array, weights: Float64Array, random: () => number): FlatTree {
@@ -136,15 +141,12 @@ class ForestTreeGrower {
 			const split = this.bestSplit(rows, start, end, C, weights, order, random);
 			if (!split) continue;
 			const mid = partitionRows(
-				this.binned,
-				width,
+				this.column(split.feature),
 				rows,
 				start,
 				end,
-				split.feature,
 				goLeftTable(split),
-				this.scratchLeft,
-				this.scratchRight
+				this.scratch
 			);
 			const [l, r] = writeSplit(builder, node, split, this.mapper, [split.left.hess, split.right.hess]);
 			stack.push({ node: r, start: mid, end, depth: depth + 1 });
@@ -191,7 +193,6 @@ class ForestTreeGrower {
 		const stride = this.stride;
 		const hist = this.hist;
 		const width = order.length;
-		const binned = this.binned;
 		const parentSums = Float64Array.from(this.nodeSums.subarray(0, K));
 		const parentRows = end - start;
 		const score = (s: Float64Array | number[], c: number) => {
@@ -212,11 +213,12 @@ class ForestTreeGrower {
 			const f = order[pick];
 			order[pick] = order[j];
 			order[j] = f;
+			const column = this.column(f);
 			let minBin = 255;
 			let maxBin = -1;
 			for (let r = start; r < end; r++) {
 				const i = rows[r];
-				const bin = binned[i * width + f];
+				const bin = column[i];
 				const w = weights[i];
 				const slot = bin * stride;
 				if (K === 1) hist[slot] += w * this.targets[i];
@@ -325,6 +327,7 @@ export interface ForestSetup {
 	/** Channels per leaf (1, or the class count). */
 	outputs: number;
 	mapper: BinMapper;
+	/** Column-major (`binned[f * rows + i]`): trees read one feature at a time over a node's rows. */
 	binned: Uint8Array;
 	y: Float64Array;
 	weight: Float64Array | null;
@@ -349,7 +352,7 @@ export function setUpForest(data: ForestData, partial: Partial<ForestParams> = {
 		featureCount,
 		outputs: channelsOf(data, classCount).count,
 		mapper,
-		binned: binFeatures(mapper, data.features),
+		binned: binFeatures(mapper, data.features, 'columns'),
 		y: data.y,
 		weight: data.weight ?? null,
 		mtry: Math.max(

@@ -1,5 +1,14 @@
-import { MISSING_BIN, type BinMapper } from './binning';
-import { buildHistogram, histogramSize, subtractHistogram } from './histogram';
+import { MISSING_BIN, type BinMapper, type BinnedData } from './binning';
+import {
+	buildHistogram,
+	buildPackedHistogram,
+	histogramSize,
+	packedSums,
+	subtractHistogram,
+	subtractPackedHistogram,
+	unpackHistogram,
+	type PackedGradients
+} from './histogram';
 import {
 	findBestSplit,
 	goLeftTable,
@@ -66,48 +75,52 @@ export function writeSplit(
 }
 
 /**
- * Partitions rows[start..end), rows going left first, keeping each side in its original (ascending) order;
- * returns the boundary. Branch-free: every row is written to both scratch buffers and only the cursor of its
- * side advances, which measured several times faster than swapping in place (the branch is unpredictable),
- * and keeping rows sorted makes the next histogram pass read `binned` and the gradients in memory order.
+ * Partitions rows[start..end) by one feature's bins (`column`, indexed by row: a slice of the column-major
+ * binned data), rows going left first, keeping each side in its original (ascending) order; returns the
+ * boundary. Branch-free: left rows are compacted in place (a row is written at or before where it was read) and
+ * every row is also written to the scratch buffer, where only the right side's cursor advances; the branch
+ * would be unpredictable. Keeping rows sorted makes the next histogram pass read the data in memory order.
  */
 export function partitionRows(
-	binned: Uint8Array,
-	width: number,
+	column: Uint8Array,
 	rows: Uint32Array,
 	start: number,
 	end: number,
-	feature: number,
 	goLeft: Uint8Array,
-	scratchLeft: Uint32Array,
-	scratchRight: Uint32Array
+	scratch: Uint32Array
 ): number {
-	let left = 0;
+	let left = start;
 	let right = 0;
 	for (let r = start; r < end; r++) {
 		const i = rows[r];
-		const toLeft = goLeft[binned[i * width + feature]];
-		scratchLeft[left] = i;
-		scratchRight[right] = i;
+		const toLeft = goLeft[column[i]];
+		rows[left] = i;
+		scratch[right] = i;
 		left += toLeft;
 		right += 1 - toLeft;
 	}
-	rows.set(scratchLeft.subarray(0, left), start);
-	rows.set(scratchRight.subarray(0, right), start + left);
-	return start + left;
+	rows.set(scratch.subarray(0, right), left);
+	return left;
 }
 
-/** Reusable histogram buffers and partition scratch space for one fit. */
+/**
+ * Reusable histogram buffers and partition scratch space for one fit. A packed histogram (quantized gradients)
+ * is smaller than an unpacked one and uses the front of the same buffers.
+ */
 export class GrowerWorkspace {
 	private readonly free: Float64Array[] = [];
-	readonly scratchLeft: Uint32Array;
-	readonly scratchRight: Uint32Array;
+	readonly scratch: Uint32Array;
+	/** Where packed histograms are unpacked for split finding. */
+	readonly unpacked: Float64Array;
+	/** Quantized gradients, indexed by row. */
+	readonly packed: Float64Array;
 	constructor(
 		readonly histogramLength: number,
 		rowCount: number
 	) {
-		this.scratchLeft = new Uint32Array(rowCount);
-		this.scratchRight = new Uint32Array(rowCount);
+		this.scratch = new Uint32Array(rowCount);
+		this.unpacked = new Float64Array(histogramLength);
+		this.packed = new Float64Array(rowCount);
 	}
 	take(): Float64Array {
 		return this.free.pop() ?? new Float64Array(this.histogramLength);
@@ -124,7 +137,7 @@ export class GrowerWorkspace {
  * parent − smaller.
  */
 export function growTree(
-	binned: Uint8Array,
+	data: BinnedData,
 	mapper: BinMapper,
 	/** The features this tree may split on; null for all. */
 	featureSubset: Int32Array | null,
@@ -132,9 +145,12 @@ export function growTree(
 	hess: Float64Array,
 	rows: Uint32Array,
 	params: GrowParams,
-	workspace = new GrowerWorkspace(histogramSize(mapper.binCounts.length), rows.length)
+	workspace = new GrowerWorkspace(histogramSize(mapper.binCounts.length), rows.length),
+	/** Gradients packed by `quantizeGradients` for these rows: histograms are built from them, leaf values not. */
+	quantized: PackedGradients | null = null
 ): GrownTree {
 	const width = mapper.binCounts.length;
+	const binned = data.byRow;
 	const features = featureSubset ?? Int32Array.from({ length: width }, (_, f) => f);
 	const builder = new TreeBuilder(1);
 	const categorical = mapper.categorical;
@@ -142,9 +158,33 @@ export function growTree(
 	const countsTracked = params.minSamplesLeaf > 1 || categorical.some((c) => c === 1);
 	const splittable = (leaf: OpenLeaf) =>
 		(params.maxDepth <= 0 || leaf.depth < params.maxDepth) && leaf.sums.count >= 2 * params.minSamplesLeaf;
+	const build = (start: number, end: number, out: Float64Array) => {
+		if (quantized)
+			buildPackedHistogram(
+				binned,
+				width,
+				featureSubset,
+				rows,
+				start,
+				end,
+				quantized.values,
+				out,
+				countsTracked
+			);
+		else buildHistogram(binned, width, featureSubset, rows, start, end, grad, hess, out, countsTracked);
+	};
+	const subtract = (parent: Float64Array, small: Float64Array) => {
+		if (quantized) subtractPackedHistogram(parent, small, parent, width, featureSubset, countsTracked);
+		else subtractHistogram(parent, small, parent, featureSubset);
+	};
 	const decide = (leaf: OpenLeaf) => {
+		let hist = leaf.hist!;
+		if (quantized && splittable(leaf)) {
+			unpackHistogram(hist, quantized, width, featureSubset, workspace.unpacked, countsTracked);
+			hist = workspace.unpacked;
+		}
 		leaf.split = splittable(leaf)
-			? findBestSplit(leaf.hist!, features, mapper.binCounts, leaf.sums, params, categorical, countsTracked)
+			? findBestSplit(hist, features, mapper.binCounts, leaf.sums, params, categorical, countsTracked)
 			: null;
 		if (!leaf.split) {
 			workspace.give(leaf.hist);
@@ -152,11 +192,14 @@ export function growTree(
 		}
 	};
 
+	// Split finding works on one kind of sums throughout: the quantized ones when gradients are packed.
 	const rootSums: NodeSums = { grad: 0, hess: 0, count: rows.length };
-	for (let r = 0; r < rows.length; r++) {
-		rootSums.grad += grad[rows[r]];
-		rootSums.hess += hess[rows[r]];
-	}
+	if (quantized) Object.assign(rootSums, packedSums(quantized, rows, 0, rows.length));
+	else
+		for (let r = 0; r < rows.length; r++) {
+			rootSums.grad += grad[rows[r]];
+			rootSums.hess += hess[rows[r]];
+		}
 	const root: OpenLeaf = {
 		node: builder.addNode(rows.length),
 		start: 0,
@@ -166,7 +209,7 @@ export function growTree(
 		hist: workspace.take(),
 		split: null
 	};
-	buildHistogram(binned, width, featureSubset, rows, 0, rows.length, grad, hess, root.hist!, countsTracked);
+	build(0, rows.length, root.hist!);
 	decide(root);
 	const open: OpenLeaf[] = [root];
 	let leaves = 1;
@@ -182,17 +225,8 @@ export function growTree(
 		open[bestIndex] = open[open.length - 1];
 		open.pop();
 		const split = leaf.split!;
-		const mid = partitionRows(
-			binned,
-			width,
-			rows,
-			leaf.start,
-			leaf.end,
-			split.feature,
-			goLeftTable(split),
-			workspace.scratchLeft,
-			workspace.scratchRight
-		);
+		const column = data.byColumn.subarray(split.feature * data.rowCount, (split.feature + 1) * data.rowCount);
+		const mid = partitionRows(column, rows, leaf.start, leaf.end, goLeftTable(split), workspace.scratch);
 		const [leftNode, rightNode] = writeSplit(builder, leaf.node, split, mapper, [
 			mid - leaf.start,
 			leaf.end - mid
@@ -224,8 +258,8 @@ export function growTree(
 			const small = workspace.take();
 			const large = leaf.hist!; // reused: becomes parent − small
 			const [from, to] = leftSmaller ? [leaf.start, mid] : [mid, leaf.end];
-			buildHistogram(binned, width, featureSubset, rows, from, to, grad, hess, small, countsTracked);
-			subtractHistogram(large, small, large, featureSubset);
+			build(from, to, small);
+			subtract(large, small);
 			children[0].hist = leftSmaller ? small : large;
 			children[1].hist = leftSmaller ? large : small;
 		} else workspace.give(leaf.hist); // both children are final leaves: no histogram needed
@@ -239,7 +273,17 @@ export function growTree(
 
 	const finalLeaves: LeafRange[] = [];
 	for (const leaf of open) {
-		builder.setValue(leaf.node, 0, params.shrinkage * leafValue(leaf.sums.grad, leaf.sums.hess, params));
+		let { grad: g, hess: h } = leaf.sums;
+		if (quantized) {
+			// Leaf values from the exact gradients of the leaf's rows.
+			g = 0;
+			h = 0;
+			for (let r = leaf.start; r < leaf.end; r++) {
+				g += grad[rows[r]];
+				h += hess[rows[r]];
+			}
+		}
+		builder.setValue(leaf.node, 0, params.shrinkage * leafValue(g, h, params));
 		workspace.give(leaf.hist);
 		finalLeaves.push({ node: leaf.node, start: leaf.start, end: leaf.end });
 	}

@@ -156,3 +156,257 @@ export function subtractHistogram(
 		for (let j = base; j < base + FEATURE_SPAN; j++) out[j] = parent[j] - sibling[j];
 	}
 }
+
+/**
+ * Quantized gradients (LightGBM's quantized training, Shi et al. 2022): each row's gradient and hessian are
+ * rounded stochastically to small integers and packed into ONE float64, `g × 2^shift + h`, so a histogram
+ * update is one addition instead of two. Sums of packed values stay exact integers (the bit widths are chosen
+ * from the row count so no sum reaches 2^53), and `floor(sum / 2^shift)` and the remainder give back the two
+ * integer sums. Split finding sees the unpacked (scaled) sums; leaf values are computed afterwards from the exact
+ * gradients, so quantization only affects which split is chosen, and at up to 8 bits that is rarely at all.
+ */
+export interface PackedGradients {
+	/** Per row (indexed like the gradients): `gq × 2^shift + hq`. */
+	values: Float64Array;
+	shift: number;
+	/** The gradient and hessian one quantization step stands for. */
+	gradStep: number;
+	hessStep: number;
+}
+
+/** Largest bit width tried, and the smallest worth using (below it, fit with exact gradients). */
+const MAX_QUANT_BITS = 8;
+const MIN_QUANT_BITS = 3;
+
+/**
+ * Packs the gradients of `rows[0..count)` into `out` (indexed by row). Returns null when quantization cannot be
+ * exact at this row count or the gradients carry nothing to quantize (all zero), in which case the caller fits
+ * with exact gradients. `seed` drives the stochastic rounding (same seed → same packing).
+ */
+export function quantizeGradients(
+	grad: Float64Array,
+	hess: Float64Array,
+	rows: Uint32Array,
+	count: number,
+	seed: number,
+	out: Float64Array
+): PackedGradients | null {
+	let gMax = 0;
+	let hMax = 0;
+	for (let r = 0; r < count; r++) {
+		const i = rows[r];
+		const g = Math.abs(grad[i]);
+		const h = hess[i];
+		if (g > gMax) gMax = g;
+		if (h > hMax) hMax = h;
+	}
+	if (!(gMax > 0) || !(hMax > 0) || !Number.isFinite(gMax) || !Number.isFinite(hMax)) return null;
+	// The widest `bits` with: hessian sums < 2^shift, and |gradient sum| × 2^shift + hessian sum < 2^53.
+	let bits = MAX_QUANT_BITS;
+	let shift = 0;
+	for (; bits >= MIN_QUANT_BITS; bits--) {
+		const levels = 2 ** bits - 1;
+		shift = Math.ceil(Math.log2(count * levels + 1));
+		if ((count * levels + 1) * 2 ** shift <= 2 ** 53) break;
+	}
+	if (bits < MIN_QUANT_BITS) return null;
+	const levels = 2 ** bits - 1;
+	const gradStep = gMax / levels;
+	const hessStep = hMax / levels;
+	const scale = 2 ** shift;
+	// xorshift32: stochastic rounding needs many cheap uniform numbers, not a strong generator.
+	let state = seed >>> 0 || 0x9e3779b9;
+	for (let r = 0; r < count; r++) {
+		const i = rows[r];
+		state ^= state << 13;
+		state ^= state >>> 17;
+		state ^= state << 5;
+		const u = (state >>> 0) / 4294967296;
+		state ^= state << 13;
+		state ^= state >>> 17;
+		state ^= state << 5;
+		const v = (state >>> 0) / 4294967296;
+		const gq = Math.min(levels, Math.max(-levels, Math.floor(grad[i] / gradStep + u)));
+		const hq = Math.min(levels, Math.max(0, Math.floor(hess[i] / hessStep + v)));
+		out[i] = gq * scale + hq;
+	}
+	return { values: out, shift, gradStep, hessStep };
+}
+
+/**
+ * Packed histograms: the packed sums `hist[f * 256 + bin]` (one float64 per bin: the hot loop's working set is a
+ * third of the unpacked histogram's), then, when counts are tracked, the row counts `hist[(width + f) * 256 + bin]`.
+ */
+export function packedHistogramSize(featureCount: number): number {
+	return 2 * featureCount * BINS_PER_FEATURE;
+}
+
+/** `buildHistogram` over packed gradients: one addition per feature and row (two with counts). */
+export function buildPackedHistogram(
+	binned: Uint8Array,
+	width: number,
+	features: Int32Array | null,
+	rows: Uint32Array,
+	start: number,
+	end: number,
+	packed: Float64Array,
+	out: Float64Array,
+	withCounts: boolean
+): void {
+	const countsAt = width * BINS_PER_FEATURE;
+	if (features) {
+		for (let k = 0; k < features.length; k++) {
+			const base = features[k] * BINS_PER_FEATURE;
+			out.fill(0, base, base + BINS_PER_FEATURE);
+			if (withCounts) out.fill(0, countsAt + base, countsAt + base + BINS_PER_FEATURE);
+		}
+		const count = features.length;
+		for (let r = start; r < end; r++) {
+			const i = rows[r];
+			const p = packed[i];
+			const row = i * width;
+			for (let k = 0; k < count; k++) {
+				const f = features[k];
+				const slot = f * BINS_PER_FEATURE + binned[row + f];
+				out[slot] += p;
+				if (withCounts) out[countsAt + slot] += 1;
+			}
+		}
+		return;
+	}
+	out.fill(0, 0, withCounts ? 2 * countsAt : countsAt);
+	if (withCounts) buildPackedWithCounts(binned, width, rows, start, end, packed, out);
+	else buildPacked(binned, width, rows, start, end, packed, out);
+}
+
+/** The hot loop, four features per step (independent read-modify-write chains, as in buildAllFeatures). */
+function buildPacked(
+	binned: Uint8Array,
+	width: number,
+	rows: Uint32Array,
+	start: number,
+	end: number,
+	packed: Float64Array,
+	out: Float64Array
+): void {
+	const blocked = width - (width % 4);
+	for (let r = start; r < end; r++) {
+		const i = rows[r];
+		const p = packed[i];
+		const row = i * width;
+		let f = 0;
+		for (; f < blocked; f += 4) {
+			out[f * BINS_PER_FEATURE + binned[row + f]] += p;
+			out[(f + 1) * BINS_PER_FEATURE + binned[row + f + 1]] += p;
+			out[(f + 2) * BINS_PER_FEATURE + binned[row + f + 2]] += p;
+			out[(f + 3) * BINS_PER_FEATURE + binned[row + f + 3]] += p;
+		}
+		for (; f < width; f++) out[f * BINS_PER_FEATURE + binned[row + f]] += p;
+	}
+}
+
+/** buildPacked and the row counts. */
+function buildPackedWithCounts(
+	binned: Uint8Array,
+	width: number,
+	rows: Uint32Array,
+	start: number,
+	end: number,
+	packed: Float64Array,
+	out: Float64Array
+): void {
+	const countsAt = width * BINS_PER_FEATURE;
+	const blocked = width - (width % 4);
+	for (let r = start; r < end; r++) {
+		const i = rows[r];
+		const p = packed[i];
+		const row = i * width;
+		let f = 0;
+		for (; f < blocked; f += 4) {
+			const s0 = f * BINS_PER_FEATURE + binned[row + f];
+			const s1 = (f + 1) * BINS_PER_FEATURE + binned[row + f + 1];
+			const s2 = (f + 2) * BINS_PER_FEATURE + binned[row + f + 2];
+			const s3 = (f + 3) * BINS_PER_FEATURE + binned[row + f + 3];
+			out[s0] += p;
+			out[s1] += p;
+			out[s2] += p;
+			out[s3] += p;
+			out[countsAt + s0] += 1;
+			out[countsAt + s1] += 1;
+			out[countsAt + s2] += 1;
+			out[countsAt + s3] += 1;
+		}
+		for (; f < width; f++) {
+			const slot = f * BINS_PER_FEATURE + binned[row + f];
+			out[slot] += p;
+			out[countsAt + slot] += 1;
+		}
+	}
+}
+
+/** parent − sibling for packed histograms (exact: the sums are integers), and their counts when tracked. */
+export function subtractPackedHistogram(
+	parent: Float64Array,
+	sibling: Float64Array,
+	out: Float64Array,
+	width: number,
+	features: Int32Array | null,
+	withCounts: boolean
+): void {
+	const countsAt = width * BINS_PER_FEATURE;
+	if (!features) {
+		for (let j = 0, end = withCounts ? 2 * countsAt : countsAt; j < end; j++) out[j] = parent[j] - sibling[j];
+		return;
+	}
+	for (let k = 0; k < features.length; k++) {
+		const base = features[k] * BINS_PER_FEATURE;
+		for (let j = base; j < base + BINS_PER_FEATURE; j++) out[j] = parent[j] - sibling[j];
+		if (withCounts)
+			for (let j = countsAt + base; j < countsAt + base + BINS_PER_FEATURE; j++)
+				out[j] = parent[j] - sibling[j];
+	}
+}
+
+/**
+ * A packed histogram as the gradient/hessian/count histogram split finding reads (for `features`, or all
+ * `width` features). Counts are copied when tracked (`withCounts`); otherwise their slots are left as they were.
+ */
+export function unpackHistogram(
+	packedHist: Float64Array,
+	q: PackedGradients,
+	width: number,
+	features: Int32Array | null,
+	out: Float64Array,
+	withCounts: boolean
+): void {
+	const scale = 2 ** q.shift;
+	const inverse = 1 / scale; // a power of two: exact
+	const countsAt = width * BINS_PER_FEATURE;
+	const count = features ? features.length : width;
+	for (let k = 0; k < count; k++) {
+		const f = features ? features[k] : k;
+		for (let b = 0; b < BINS_PER_FEATURE; b++) {
+			const from = f * BINS_PER_FEATURE + b;
+			const to = from * STRIDE;
+			const s = packedHist[from];
+			const gq = Math.floor(s * inverse);
+			out[to] = gq * q.gradStep;
+			out[to + 1] = (s - gq * scale) * q.hessStep;
+			if (withCounts) out[to + 2] = packedHist[countsAt + from];
+		}
+	}
+}
+
+/** The unpacked gradient and hessian sums of rows[start..end). */
+export function packedSums(
+	q: PackedGradients,
+	rows: Uint32Array,
+	start: number,
+	end: number
+): { grad: number; hess: number } {
+	let s = 0;
+	for (let r = start; r < end; r++) s += q.values[rows[r]];
+	const scale = 2 ** q.shift;
+	const gq = Math.floor(s / scale);
+	return { grad: gq * q.gradStep, hess: (s - gq * scale) * q.hessStep };
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeModelConformance, type ConformanceTask } from '../testing/model-conformance';
-import { MISSING_BIN, binFeatures, fitBinMapper } from './binning';
+import { MISSING_BIN, binBothLayouts, binFeatures, fitBinMapper } from './binning';
 import { fitForest, predictForest, type ForestModel } from './forest';
 import { fitForestParallel } from './forest-parallel';
 import { fitGradientBoosting, predict, predictRowRaw, type GradientBoostingModel } from './gbdt';
@@ -319,15 +319,22 @@ describe('TreeSHAP', () => {
 		);
 		const hess = new Float64Array(n).fill(1);
 		const mapper = fitBinMapper(features);
-		const binned = binFeatures(mapper, features);
-		const { tree } = growTree(binned, mapper, null, grad, hess, Uint32Array.from(grad.keys()), {
-			...DEFAULT_SPLIT_PARAMS,
-			minSamplesLeaf: 5,
-			l2: 1,
-			maxLeaves: 12,
-			maxDepth: 0,
-			shrinkage: 1
-		});
+		const { tree } = growTree(
+			binBothLayouts(mapper, features),
+			mapper,
+			null,
+			grad,
+			hess,
+			Uint32Array.from(grad.keys()),
+			{
+				...DEFAULT_SPLIT_PARAMS,
+				minSamplesLeaf: 5,
+				l2: 1,
+				maxLeaves: 12,
+				maxDepth: 0,
+				shrinkage: 1
+			}
+		);
 		for (let t = 0; t < 5; t++) {
 			const row = Array.from({ length: F }, (_, f) => features[f][t * 37]);
 			const phi = new Float64Array(F);

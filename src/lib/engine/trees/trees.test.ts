@@ -1,9 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { MISSING_BIN, binFeatures, binOf, fitBinMapper } from './binning';
+import { MISSING_BIN, binBothLayouts, binFeatures, binOf, fitBinMapper } from './binning';
 import { fitForest, predictForest } from './forest';
 import { fitGradientBoosting, predict, predictRaw } from './gbdt';
 import { growTree } from './grower';
-import { BINS_PER_FEATURE, STRIDE, buildHistogram, histogramSize, subtractHistogram } from './histogram';
+import {
+	BINS_PER_FEATURE,
+	STRIDE,
+	buildHistogram,
+	buildPackedHistogram,
+	histogramSize,
+	quantizeGradients,
+	subtractHistogram,
+	subtractPackedHistogram,
+	unpackHistogram
+} from './histogram';
 import { DEFAULT_SPLIT_PARAMS, findBestSplit, leafScore, type SplitParams } from './splitter';
 import { leafOf } from './tree';
 
@@ -138,9 +148,8 @@ describe('tree growth', () => {
 		const n = 400;
 		const { features, grad, hess } = randomProblem(n, 3, 7);
 		const mapper = fitBinMapper(features);
-		const binned = binFeatures(mapper, features);
 		const rows = Uint32Array.from({ length: n }, (_, i) => i);
-		const { tree } = growTree(binned, mapper, null, grad, hess, rows, {
+		const { tree } = growTree(binBothLayouts(mapper, features), mapper, null, grad, hess, rows, {
 			...PARAMS,
 			maxLeaves: 16,
 			maxDepth: 0,
@@ -168,6 +177,110 @@ describe('tree growth', () => {
 			}
 			expect(tree.value[leaf]).toBeCloseTo(-g / (h + PARAMS.l2), 9);
 		}
+	});
+});
+
+describe('quantized gradients', () => {
+	it('pack each row into one integer, and packed histograms unpack to the histograms of the rounded gradients', () => {
+		const n = 2000;
+		const { features, grad, hess } = randomProblem(n, 4, 11);
+		const mapper = fitBinMapper(features);
+		const binned = binFeatures(mapper, features);
+		const rows = Uint32Array.from({ length: n }, (_, i) => i);
+		const q = quantizeGradients(grad, hess, rows, n, 7, new Float64Array(n))!;
+		expect(q).not.toBeNull();
+		const scale = 2 ** q.shift;
+		const roundedGrad = new Float64Array(n);
+		const roundedHess = new Float64Array(n);
+		let gradError = 0;
+		for (let i = 0; i < n; i++) {
+			const v = q.values[i];
+			expect(Number.isInteger(v)).toBe(true);
+			const gq = Math.floor(v / scale);
+			roundedGrad[i] = gq * q.gradStep;
+			roundedHess[i] = (v - gq * scale) * q.hessStep;
+			// Stochastic rounding: to one of the two neighbouring steps.
+			expect(Math.abs(roundedGrad[i] - grad[i])).toBeLessThan(q.gradStep);
+			expect(Math.abs(roundedHess[i] - hess[i])).toBeLessThan(q.hessStep);
+			gradError += roundedGrad[i] - grad[i];
+		}
+		// …and unbiased: the errors cancel out in a sum (a biased rounding would leave ~n × step / 2).
+		expect(Math.abs(gradError)).toBeLessThan(q.gradStep * 3 * Math.sqrt(n));
+		expect(quantizeGradients(grad, hess, rows, n, 7, new Float64Array(n))!.values).toEqual(q.values);
+
+		const expected = new Float64Array(histogramSize(4));
+		buildHistogram(binned, 4, null, rows, 0, n, roundedGrad, roundedHess, expected);
+		const packed = new Float64Array(histogramSize(4));
+		buildPackedHistogram(binned, 4, null, rows, 0, n, q.values, packed, true);
+		const unpacked = new Float64Array(histogramSize(4));
+		unpackHistogram(packed, q, 4, null, unpacked, true);
+		unpacked.forEach((v, j) => expect(v).toBeCloseTo(expected[j], 9));
+
+		// parent − left = right, exactly (integer sums), for all features and for a subset.
+		const left = new Float64Array(histogramSize(4));
+		const right = new Float64Array(histogramSize(4));
+		buildPackedHistogram(binned, 4, null, rows, 0, 700, q.values, left, true);
+		buildPackedHistogram(binned, 4, Int32Array.from([0, 1, 2, 3]), rows, 700, n, q.values, right, true);
+		subtractPackedHistogram(packed, left, packed, 4, null, true);
+		expect(packed).toEqual(right);
+	});
+
+	it('are not used when every gradient is zero', () => {
+		const rows = Uint32Array.from({ length: 10 }, (_, i) => i);
+		expect(
+			quantizeGradients(new Float64Array(10), new Float64Array(10).fill(1), rows, 10, 1, new Float64Array(10))
+		).toBeNull();
+	});
+
+	it('give models as accurate as exact gradients', () => {
+		const make = (n: number, seed: number) => {
+			const r = rng(seed);
+			const x = Array.from({ length: 6 }, () =>
+				Float64Array.from({ length: n }, () => (r() < 0.05 ? NaN : r() * 2 - 1))
+			);
+			const signal = Float64Array.from(
+				{ length: n },
+				(_, i) =>
+					2 * (x[0][i] || 0) + 3 * (x[1][i] || 0) * (x[2][i] || 0) - Math.abs(x[3][i] || 0) + (r() - 0.5) * 2
+			);
+			return { features: x, y: Float64Array.from(signal, (s) => (s > 0 ? 1 : 0)), signal };
+		};
+		const train = make(5000, 21);
+		const test = make(5000, 22);
+		const settings = {
+			loss: 'logistic' as const,
+			rounds: 100,
+			maxDepth: 6,
+			maxLeaves: Infinity,
+			l2: 1,
+			minSamplesLeaf: 20
+		};
+		const accuracy = (quantizedGradients: boolean) => {
+			const p = predict(fitGradientBoosting(train, { ...settings, quantizedGradients }), test.features);
+			let correct = 0;
+			for (let i = 0; i < p.length; i++) if ((p[i] > 0.5 ? 1 : 0) === test.y[i]) correct++;
+			return correct / p.length;
+		};
+		const exact = accuracy(false);
+		expect(exact).toBeGreaterThan(0.8);
+		expect(Math.abs(accuracy(true) - exact)).toBeLessThan(0.01);
+		// Regression: the leaf values come from exact gradients, so the fit is as close.
+		const r2 = (quantizedGradients: boolean) => {
+			const data = { features: train.features, y: train.signal };
+			const p = predict(
+				fitGradientBoosting(data, { rounds: 100, maxLeaves: 31, quantizedGradients }),
+				test.features
+			);
+			const mean = test.signal.reduce((a, b) => a + b, 0) / test.signal.length;
+			let se = 0;
+			let variance = 0;
+			for (let i = 0; i < p.length; i++) {
+				se += (p[i] - test.signal[i]) ** 2;
+				variance += (test.signal[i] - mean) ** 2;
+			}
+			return 1 - se / variance;
+		};
+		expect(Math.abs(r2(true) - r2(false))).toBeLessThan(0.01);
 	});
 });
 
