@@ -11,6 +11,7 @@
  *   first; categories seen fewer than `minCategoryCount` times (or beyond the 254 most frequent) share one
  *   pooled bin. Codes never seen in training go to the missing bin, so they follow the missing direction.
  */
+import { orderStatistics } from './order-statistics';
 import { createRandom } from './random';
 
 export const MISSING_BIN = 255;
@@ -58,29 +59,33 @@ function subsampleRows(n: number, size: number, seed: number): Uint32Array | nul
 
 function numericEdges(column: Float64Array, rows: Uint32Array | null, maxBins: number): Float64Array {
 	const count = rows ? rows.length : column.length;
-	const values = new Float64Array(count);
+	const present = new Float64Array(count);
 	let m = 0;
 	for (let r = 0; r < count; r++) {
 		const v = column[rows ? rows[r] : r];
-		if (v === v) values[m++] = v;
+		if (v === v) present[m++] = v;
 	}
-	const sorted = values.subarray(0, m).sort();
-	let distinctCount = 0;
-	for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinctCount++;
-	if (distinctCount <= maxBins) {
-		// One bin per distinct value: edges halfway between neighbours.
-		const distinct = new Float64Array(distinctCount);
-		for (let i = 0, d = 0; i < sorted.length; i++)
-			if (i === 0 || sorted[i] !== sorted[i - 1]) distinct[d++] = sorted[i];
+	const values = present.subarray(0, m);
+	// Few distinct values: one bin each, edges halfway between neighbours. (The set gives up as soon as there
+	// are more than maxBins, after a few hundred values on a continuous column.)
+	const seen = new Set<number>();
+	for (let i = 0; i < m && seen.size <= maxBins; i++) seen.add(values[i]);
+	if (seen.size <= maxBins) {
+		const distinct = Float64Array.from(seen).sort();
 		return Float64Array.from(distinct.subarray(0, -1), (v, i) => v + (distinct[i + 1] - v) / 2);
 	}
-	// Quantile edges, de-duplicated (heavy ties collapse bins).
-	const upper: number[] = [];
+	// Quantile edges halfway between the values either side of each quantile, de-duplicated (heavy ties
+	// collapse bins). Only those ~2 × maxBins order statistics are computed, not a full sort.
+	const ranks: number[] = [];
 	for (let b = 1; b < maxBins; b++) {
-		const at = Math.floor((b * sorted.length) / maxBins);
-		const q = sorted[Math.min(sorted.length - 1, at)];
-		const prev = sorted[Math.max(0, at - 1)];
-		const edge = prev + (q - prev) / 2;
+		const at = Math.floor((b * m) / maxBins);
+		ranks.push(Math.max(0, at - 1), Math.min(m - 1, at));
+	}
+	const picked = orderStatistics(values, ranks);
+	const upper: number[] = [];
+	for (let k = 0; k < picked.length; k += 2) {
+		const prev = picked[k];
+		const edge = prev + (picked[k + 1] - prev) / 2;
 		if (upper.length === 0 || edge > upper[upper.length - 1]) upper.push(edge);
 	}
 	return Float64Array.from(upper);

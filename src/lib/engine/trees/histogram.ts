@@ -214,20 +214,20 @@ export function quantizeGradients(
 	const gradStep = gMax / levels;
 	const hessStep = hMax / levels;
 	const scale = 2 ** shift;
-	// xorshift32: stochastic rounding needs many cheap uniform numbers, not a strong generator.
+	const perGradStep = 1 / gradStep;
+	const perHessStep = 1 / hessStep;
+	// xorshift32, one draw per row split into two 16-bit uniforms: stochastic rounding needs many cheap random
+	// numbers, not a strong generator.
 	let state = seed >>> 0 || 0x9e3779b9;
 	for (let r = 0; r < count; r++) {
 		const i = rows[r];
 		state ^= state << 13;
 		state ^= state >>> 17;
 		state ^= state << 5;
-		const u = (state >>> 0) / 4294967296;
-		state ^= state << 13;
-		state ^= state >>> 17;
-		state ^= state << 5;
-		const v = (state >>> 0) / 4294967296;
-		const gq = Math.min(levels, Math.max(-levels, Math.floor(grad[i] / gradStep + u)));
-		const hq = Math.min(levels, Math.max(0, Math.floor(hess[i] / hessStep + v)));
+		const u = (state & 0xffff) * (1 / 65536);
+		const v = (state >>> 16) * (1 / 65536);
+		const gq = Math.min(levels, Math.max(-levels, Math.floor(grad[i] * perGradStep + u)));
+		const hq = Math.min(levels, Math.max(0, Math.floor(hess[i] * perHessStep + v)));
 		out[i] = gq * scale + hq;
 	}
 	return { values: out, shift, gradStep, hessStep };

@@ -61,6 +61,46 @@ describe('binning', () => {
 		expect(mapper.binCounts[0]).toBeLessThanOrEqual(64);
 		expect(binOf(mapper.edges[0], 1e9)).toBe(mapper.binCounts[0] - 1);
 	});
+
+	it('puts its edges where a full sort puts them (quantiles, ties, few values), and bins rows in both layouts alike', () => {
+		/** The edges by sorting every value: midpoints between distinct values, or around each quantile. */
+		function reference(column: Float64Array, maxBins: number): number[] {
+			const sorted = column.filter((v) => !Number.isNaN(v)).sort();
+			const distinct = sorted.filter((v, i) => i === 0 || v !== sorted[i - 1]);
+			if (distinct.length <= maxBins)
+				return Array.from(distinct.subarray(0, -1), (v, i) => v + (distinct[i + 1] - v) / 2);
+			const upper: number[] = [];
+			for (let b = 1; b < maxBins; b++) {
+				const at = Math.floor((b * sorted.length) / maxBins);
+				const prev = sorted[Math.max(0, at - 1)];
+				const edge = prev + (sorted[Math.min(sorted.length - 1, at)] - prev) / 2;
+				if (upper.length === 0 || edge > upper[upper.length - 1]) upper.push(edge);
+			}
+			return upper;
+		}
+		const r = rng(9);
+		const n = 30_000;
+		const columns = [
+			Float64Array.from({ length: n }, () => (r() < 0.05 ? NaN : r() * 1000)),
+			Float64Array.from({ length: n }, () => (r() < 0.7 ? 0 : Math.round(r() * 50))),
+			Float64Array.from({ length: n }, () => Math.floor(r() * 255)),
+			Float64Array.from({ length: n }, () => Math.floor(r() * 256)),
+			Float64Array.from({ length: n }, () => Math.exp(r() * 20))
+		];
+		const mapper = fitBinMapper(columns);
+		columns.forEach((column, f) => expect(Array.from(mapper.edges[f])).toEqual(reference(column, 255)));
+		expect(mapper.binCounts[2]).toBe(255);
+		const byRow = binFeatures(mapper, columns);
+		const byColumn = binFeatures(mapper, columns, 'columns');
+		const both = binBothLayouts(mapper, columns);
+		expect(both.byRow).toEqual(byRow);
+		expect(both.byColumn).toEqual(byColumn);
+		for (let f = 0; f < columns.length; f++)
+			for (let i = 0; i < n; i += 7) {
+				expect(byRow[i * columns.length + f]).toBe(byColumn[f * n + i]);
+				expect(byRow[i * columns.length + f]).toBe(binOf(mapper.edges[f], columns[f][i]));
+			}
+	});
 });
 
 describe('histograms', () => {
