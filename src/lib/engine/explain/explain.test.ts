@@ -21,6 +21,20 @@ function churnWithNoise(n: number, seed: number): DataFrame {
 	return data;
 }
 
+/** A one-trial model's explanations under a clock that moves `msPerReading` each time it is read. */
+async function explainWithSlowClock(msPerReading: number, explainSeconds: number) {
+	let t = Date.now();
+	const artifact = await trainAutoML(churnWithNoise(1000, 6), {
+		target: 'churned',
+		timeLimitSeconds: 600,
+		maxTrials: 1,
+		models: ['gbdt'],
+		explainSeconds,
+		now: () => (t += msPerReading)
+	});
+	return artifact.explanations!;
+}
+
 describe('explainModel (through trainAutoML)', () => {
 	it('ranks the driving columns above noise, explains direction in words, and fills every report part', async () => {
 		const data = churnWithNoise(600, 5);
@@ -60,17 +74,7 @@ describe('explainModel (through trainAutoML)', () => {
 	}, 120_000);
 
 	it('samples less, and leaves parts out, to stay within a short budget (a clock that moves 100 ms per reading)', async () => {
-		const data = churnWithNoise(1000, 6);
-		let t = Date.now();
-		const artifact = await trainAutoML(data, {
-			target: 'churned',
-			timeLimitSeconds: 600,
-			maxTrials: 1,
-			models: ['gbdt'],
-			explainSeconds: 1,
-			now: () => (t += 100)
-		});
-		const x = artifact.explanations!;
+		const x = await explainWithSlowClock(100, 1);
 		// What comes from the out-of-fold predictions is always there; importance at its smallest sample; the
 		// parts that would run past the budget at this (simulated) speed are left out rather than overrun it.
 		expect(x.evaluation.kind).toBe('binary');
@@ -83,17 +87,7 @@ describe('explainModel (through trainAutoML)', () => {
 	}, 120_000);
 
 	it("still draws the top column's dependence curve, at its smallest sample, when that costs more than its share but less than the budget (50 ms per reading)", async () => {
-		const data = churnWithNoise(1000, 6);
-		let t = Date.now();
-		const artifact = await trainAutoML(data, {
-			target: 'churned',
-			timeLimitSeconds: 600,
-			maxTrials: 1,
-			models: ['gbdt'],
-			explainSeconds: 2,
-			now: () => (t += 50)
-		});
-		const x = artifact.explanations!;
+		const x = await explainWithSlowClock(50, 2);
 		// The probe reads 2.5 ms a row, so the top column's curve (20 rows × 20 grid points) costs 1 s: half the
 		// budget, over any share of it. It is drawn at the smallest sample all the same.
 		expect(x.importance[0].column).toBe('tenure');

@@ -277,36 +277,7 @@ export function buildPackedHistogram(
 	}
 	out.fill(0, 0, withCounts ? 2 * countsAt : countsAt);
 	if (withCounts) buildPackedWithCounts(binned, width, rows, start, end, packed, out);
-	else if (start === 0 && end === packed.length && isIdentity(rows, end))
-		buildPackedAllRows(binned, width, packed, out);
 	else buildPacked(binned, width, rows, start, end, packed, out);
-}
-
-/** Whether rows[0..count) is 0, 1, 2, …: a tree's root without row subsampling. */
-function isIdentity(rows: Uint32Array, count: number): boolean {
-	for (let r = 0; r < count; r++) if (rows[r] !== r) return false;
-	return true;
-}
-
-/** buildPacked over every row in order (the root): no row indices to read, the data read front to back. */
-function buildPackedAllRows(
-	binned: Uint8Array,
-	width: number,
-	packed: Float64Array,
-	out: Float64Array
-): void {
-	const blocked = width - (width % 4);
-	for (let i = 0, row = 0; i < packed.length; i++, row += width) {
-		const p = packed[i];
-		let f = 0;
-		for (; f < blocked; f += 4) {
-			out[f * BINS_PER_FEATURE + binned[row + f]] += p;
-			out[(f + 1) * BINS_PER_FEATURE + binned[row + f + 1]] += p;
-			out[(f + 2) * BINS_PER_FEATURE + binned[row + f + 2]] += p;
-			out[(f + 3) * BINS_PER_FEATURE + binned[row + f + 3]] += p;
-		}
-		for (; f < width; f++) out[f * BINS_PER_FEATURE + binned[row + f]] += p;
-	}
 }
 
 /** The hot loop, four features per step (independent read-modify-write chains, as in buildAllFeatures). */
