@@ -73,7 +73,10 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
 	let beating = true;
 	const beat = setInterval(() => {
 		if (!beating) return;
-		heartbeat(handle.db, id).catch((err: Error) => log(`heartbeat failed: ${err.message}`));
+		heartbeat(handle.db, id).catch((err: Error) =>
+			// drizzle's "Failed query: …" says which statement; its cause says why (a timeout, a lost connection).
+			log(`heartbeat failed: ${err.cause instanceof Error ? err.cause.message : err.message}`)
+		);
 	}, HEARTBEAT_INTERVAL_MS);
 	beat.unref();
 
