@@ -86,7 +86,9 @@ describe('a run on a worker', () => {
 	it('fails with a reason when its dataset is deleted during training', async () => {
 		const doomed = (await datasetFromCsv(t.db, owner, churnCsv(400), 'doomed.csv')).id;
 		const created = await startRun({ target: 'churned', timeLimitSeconds: 120 }, owner, doomed);
-		await waitFor(created.id, (r) => r.status === 'running');
+		// A finished trial, not just 'running': the worker marks a run running before it loads the dataset, and a
+		// deletion in between is reported as "before training could start" (a busy CI machine saw that race).
+		await waitFor(created.id, (r) => r.progress.trials >= 1);
 		expect(await deleteDataset(t.db, owner, doomed)).toBe(true);
 		const run = await waitFor(created.id, finished, 15_000);
 		expect(run).toMatchObject({ status: 'failed', datasetId: null });

@@ -1,5 +1,6 @@
-import { binBothLayouts, fitBinMapper } from './binning';
-import { GrowerWorkspace, growTree, type GrowParams } from './grower';
+import { binBothLayouts, fitBinMapper, type BinMapper, type BinnedData } from './binning';
+import { GrowerWorkspace, growTree, type GrowParams, type SharedWorkspace } from './grower';
+import { HistogramThreads, shareArray } from './histogram-threads';
 import { histogramSize, quantizeGradients } from './histogram';
 import { createLoss, type LossName } from './losses';
 import { classCountOf } from './labels';
@@ -108,19 +109,77 @@ export function fitGradientBoosting(
 	options: FitOptions = {}
 ): GradientBoostingModel {
 	const params: GradientBoostingParams = { ...DEFAULT_GBDT_PARAMS, ...partial };
+	const mapper = binMapperFor(data, params);
+	return boost(data, params, mapper, binBothLayouts(mapper, data.features), options, null);
+}
+
+/** Histograms bigger than this in all are not shared with helper threads (they are built on one thread). */
+const MAX_ARENA_BYTES = 64 * 1024 * 1024;
+
+/**
+ * `fitGradientBoosting` with each large node's histogram built on `threads` threads, split by feature blocks
+ * (with quantized gradients, the default; exact gradients fit on one thread). The model is identical to the
+ * one-thread fit: each feature's sums are added by one thread in row order.
+ */
+export async function fitGradientBoostingParallel(
+	data: FitData,
+	partial: Partial<GradientBoostingParams>,
+	options: FitOptions & { threads: number }
+): Promise<GradientBoostingModel> {
+	const params: GradientBoostingParams = { ...DEFAULT_GBDT_PARAMS, ...partial };
+	if (options.threads <= 1 || !params.quantizedGradients || data.features.length < 2)
+		return fitGradientBoosting(data, partial, options);
+	const mapper = binMapperFor(data, params);
+	const local = binBothLayouts(mapper, data.features);
+	const binned = { ...local, byRow: shareArray(local.byRow) };
+	const n = data.y.length;
+	const histogramLength = histogramSize(data.features.length);
+	const slots = Math.min(
+		Math.floor(MAX_ARENA_BYTES / (histogramLength * 8)),
+		Math.min(params.maxLeaves, params.maxDepth > 0 ? 2 ** params.maxDepth : Infinity, 128) + 2
+	);
+	const arena = new Float64Array(new SharedArrayBuffer(Math.max(1, slots) * histogramLength * 8));
+	const rows = new Uint32Array(new SharedArrayBuffer(n * 4));
+	const packed = new Float64Array(new SharedArrayBuffer(n * 8));
+	const threads = await HistogramThreads.start(options.threads, {
+		binned: binned.byRow,
+		width: data.features.length,
+		rows,
+		packed,
+		arena,
+		slotLength: histogramLength
+	});
+	try {
+		return boost(data, params, mapper, binned, options, { threads, arena, packed, rows });
+	} finally {
+		await threads.close();
+	}
+}
+
+function binMapperFor(data: FitData, params: GradientBoostingParams): BinMapper {
+	return fitBinMapper(data.features, {
+		maxBins: params.maxBins,
+		seed: params.seed,
+		categorical: data.categorical,
+		minCategoryCount: params.minCategoryCount
+	});
+}
+
+/** The boosting rounds on binned data; `shared` (memory shared with helper threads) or null for one thread. */
+function boost(
+	data: FitData,
+	params: GradientBoostingParams,
+	mapper: BinMapper,
+	binned: BinnedData,
+	options: FitOptions,
+	shared: (SharedWorkspace & { rows: Uint32Array }) | null
+): GradientBoostingModel {
 	const n = data.y.length;
 	const loss = createLoss(
 		params.loss,
 		params.loss === 'softmax' ? (data.classCount ?? classCountOf(data.y)) : 2
 	);
 	const K = loss.outputs;
-	const mapper = fitBinMapper(data.features, {
-		maxBins: params.maxBins,
-		seed: params.seed,
-		categorical: data.categorical,
-		minCategoryCount: params.minCategoryCount
-	});
-	const binned = binBothLayouts(mapper, data.features);
 	const featureCount = data.features.length;
 	const classification = params.loss === 'logistic' || params.loss === 'softmax';
 	let weight = data.weight ?? null;
@@ -132,9 +191,9 @@ export function fitGradientBoosting(
 	const grad = new Float64Array(n * K);
 	const hess = new Float64Array(n * K);
 	const sampleSize = Math.max(1, Math.min(n, Math.round(params.subsample * n)));
-	const rows = new Uint32Array(sampleSize);
+	const rows = shared ? shared.rows.subarray(0, sampleSize) : new Uint32Array(sampleSize);
 	const grow: GrowParams = { ...params, shrinkage: params.learningRate };
-	const workspace = new GrowerWorkspace(histogramSize(featureCount), n);
+	const workspace = new GrowerWorkspace(histogramSize(featureCount), n, shared);
 	const random = createRandom(params.seed);
 	const treeFeatures = Math.max(1, Math.round(params.colsample * featureCount));
 	const trees: FlatTree[] = [];

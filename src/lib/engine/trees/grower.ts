@@ -9,6 +9,7 @@ import {
 	unpackHistogram,
 	type PackedGradients
 } from './histogram';
+import type { HistogramThreads } from './histogram-threads';
 import {
 	findBestSplit,
 	goLeftTable,
@@ -103,12 +104,26 @@ export function partitionRows(
 	return left;
 }
 
+/** What a workspace needs to build histograms on several threads (see `HistogramThreads`). */
+export interface SharedWorkspace {
+	threads: HistogramThreads;
+	/** Histogram slots of `histogramLength` float64s, shared with the helper threads. */
+	arena: Float64Array;
+	/** The packed gradients, shared with the helper threads. */
+	packed: Float64Array;
+}
+
+/** Nodes with fewer rows build their histogram on one thread: waking the helpers costs more than it saves. */
+const PARALLEL_MIN_ROWS = 4096;
+
 /**
  * Reusable histogram buffers and partition scratch space for one fit. A packed histogram (quantized gradients)
- * is smaller than an unpacked one and uses the front of the same buffers.
+ * is smaller than an unpacked one and uses the front of the same buffers. With `shared`, buffers come from the
+ * shared arena first (histograms built there can be split over threads), then from ordinary memory.
  */
 export class GrowerWorkspace {
 	private readonly free: Float64Array[] = [];
+	private arenaUsed = 0;
 	readonly scratch: Uint32Array;
 	/** Where packed histograms are unpacked for split finding. */
 	readonly unpacked: Float64Array;
@@ -116,17 +131,28 @@ export class GrowerWorkspace {
 	readonly packed: Float64Array;
 	constructor(
 		readonly histogramLength: number,
-		rowCount: number
+		rowCount: number,
+		readonly shared: SharedWorkspace | null = null
 	) {
 		this.scratch = new Uint32Array(rowCount);
 		this.unpacked = new Float64Array(histogramLength);
-		this.packed = new Float64Array(rowCount);
+		this.packed = shared?.packed ?? new Float64Array(rowCount);
 	}
 	take(): Float64Array {
-		return this.free.pop() ?? new Float64Array(this.histogramLength);
+		const reused = this.free.pop();
+		if (reused) return reused;
+		const arena = this.shared?.arena;
+		if (arena && (this.arenaUsed + 1) * this.histogramLength <= arena.length)
+			return arena.subarray(this.arenaUsed++ * this.histogramLength, this.arenaUsed * this.histogramLength);
+		return new Float64Array(this.histogramLength);
 	}
 	give(hist: Float64Array | null): void {
 		if (hist) this.free.push(hist);
+	}
+	/** The arena slot `hist` is, or −1 when it is not in the arena. */
+	slotOf(hist: Float64Array): number {
+		const arena = this.shared?.arena;
+		return arena && hist.buffer === arena.buffer ? hist.byteOffset / (this.histogramLength * 8) : -1;
 	}
 }
 
@@ -158,8 +184,11 @@ export function growTree(
 	const countsTracked = params.minSamplesLeaf > 1 || categorical.some((c) => c === 1);
 	const splittable = (leaf: OpenLeaf) =>
 		(params.maxDepth <= 0 || leaf.depth < params.maxDepth) && leaf.sums.count >= 2 * params.minSamplesLeaf;
+	const threads = workspace.shared?.threads;
 	const build = (start: number, end: number, out: Float64Array) => {
-		if (quantized)
+		const slot = threads && !featureSubset && end - start >= PARALLEL_MIN_ROWS ? workspace.slotOf(out) : -1;
+		if (quantized && slot >= 0) threads!.build(slot, start, end, countsTracked);
+		else if (quantized)
 			buildPackedHistogram(
 				binned,
 				width,

@@ -275,34 +275,59 @@ export function buildPackedHistogram(
 		}
 		return;
 	}
-	out.fill(0, 0, withCounts ? 2 * countsAt : countsAt);
-	if (withCounts) buildPackedWithCounts(binned, width, rows, start, end, packed, out);
-	else buildPacked(binned, width, rows, start, end, packed, out);
+	buildPackedBlock(binned, width, 0, width, rows, start, end, packed, out, withCounts);
+}
+
+/**
+ * The packed histogram of features `from..to-1` only (zeroed first): what one thread builds when a node's
+ * histogram is split by feature blocks. Each feature's sums are added in row order whoever builds them, so the
+ * histogram is the same bit for bit however the features are split.
+ */
+export function buildPackedBlock(
+	binned: Uint8Array,
+	width: number,
+	from: number,
+	to: number,
+	rows: Uint32Array,
+	start: number,
+	end: number,
+	packed: Float64Array,
+	out: Float64Array,
+	withCounts: boolean
+): void {
+	const countsAt = width * BINS_PER_FEATURE;
+	out.fill(0, from * BINS_PER_FEATURE, to * BINS_PER_FEATURE);
+	if (withCounts) {
+		out.fill(0, countsAt + from * BINS_PER_FEATURE, countsAt + to * BINS_PER_FEATURE);
+		buildPackedWithCounts(binned, width, from, to, rows, start, end, packed, out);
+	} else buildPacked(binned, width, from, to, rows, start, end, packed, out);
 }
 
 /** The hot loop, four features per step (independent read-modify-write chains, as in buildAllFeatures). */
 function buildPacked(
 	binned: Uint8Array,
 	width: number,
+	from: number,
+	to: number,
 	rows: Uint32Array,
 	start: number,
 	end: number,
 	packed: Float64Array,
 	out: Float64Array
 ): void {
-	const blocked = width - (width % 4);
+	const blocked = to - ((to - from) % 4);
 	for (let r = start; r < end; r++) {
 		const i = rows[r];
 		const p = packed[i];
 		const row = i * width;
-		let f = 0;
+		let f = from;
 		for (; f < blocked; f += 4) {
 			out[f * BINS_PER_FEATURE + binned[row + f]] += p;
 			out[(f + 1) * BINS_PER_FEATURE + binned[row + f + 1]] += p;
 			out[(f + 2) * BINS_PER_FEATURE + binned[row + f + 2]] += p;
 			out[(f + 3) * BINS_PER_FEATURE + binned[row + f + 3]] += p;
 		}
-		for (; f < width; f++) out[f * BINS_PER_FEATURE + binned[row + f]] += p;
+		for (; f < to; f++) out[f * BINS_PER_FEATURE + binned[row + f]] += p;
 	}
 }
 
@@ -310,6 +335,8 @@ function buildPacked(
 function buildPackedWithCounts(
 	binned: Uint8Array,
 	width: number,
+	from: number,
+	to: number,
 	rows: Uint32Array,
 	start: number,
 	end: number,
@@ -317,12 +344,12 @@ function buildPackedWithCounts(
 	out: Float64Array
 ): void {
 	const countsAt = width * BINS_PER_FEATURE;
-	const blocked = width - (width % 4);
+	const blocked = to - ((to - from) % 4);
 	for (let r = start; r < end; r++) {
 		const i = rows[r];
 		const p = packed[i];
 		const row = i * width;
-		let f = 0;
+		let f = from;
 		for (; f < blocked; f += 4) {
 			const s0 = f * BINS_PER_FEATURE + binned[row + f];
 			const s1 = (f + 1) * BINS_PER_FEATURE + binned[row + f + 1];
@@ -337,7 +364,7 @@ function buildPackedWithCounts(
 			out[countsAt + s2] += 1;
 			out[countsAt + s3] += 1;
 		}
-		for (; f < width; f++) {
+		for (; f < to; f++) {
 			const slot = f * BINS_PER_FEATURE + binned[row + f];
 			out[slot] += p;
 			out[countsAt + slot] += 1;

@@ -3,7 +3,15 @@ import { describeModelConformance, type ConformanceTask } from '../testing/model
 import { MISSING_BIN, binBothLayouts, binFeatures, fitBinMapper } from './binning';
 import { fitForest, predictForest, type ForestModel } from './forest';
 import { fitForestParallel } from './forest-parallel';
-import { fitGradientBoosting, predict, predictRowRaw, type GradientBoostingModel } from './gbdt';
+import {
+	fitGradientBoosting,
+	fitGradientBoostingParallel,
+	predict,
+	predictRowRaw,
+	type FitData,
+	type GradientBoostingModel,
+	type GradientBoostingParams
+} from './gbdt';
 import { growTree } from './grower';
 import { buildHistogram, histogramSize } from './histogram';
 import { parseTreeModel, serialiseTreeModel } from './serialise';
@@ -293,6 +301,40 @@ describe('forests', () => {
 		const parallel = await fitForestParallel(data, params, { threads: 2 });
 		expect(serialiseTreeModel(parallel)).toBe(serialiseTreeModel(single));
 	});
+
+	it('boosting with histograms built on three threads (feature blocks) is the same model as on one', async () => {
+		const r = rng(13);
+		const n = 12_000; // nodes of 4,096+ rows are split over threads
+		const features = Array.from({ length: 7 }, () =>
+			Float64Array.from({ length: n }, () => (r() < 0.05 ? NaN : r()))
+		);
+		const codes = Float64Array.from({ length: n }, () => Math.floor(r() * 6));
+		const y = Float64Array.from({ length: n }, (_, i) =>
+			(features[0][i] || 0) + (features[1][i] || 0) * (codes[i] % 2) + 0.3 * r() > 0.9 ? 1 : 0
+		);
+		const cases: [string, FitData, Partial<GradientBoostingParams>][] = [
+			[
+				'numeric, depth-wise',
+				{ features, y },
+				{ loss: 'logistic', rounds: 8, maxDepth: 5, maxLeaves: Infinity, minSamplesLeaf: 1 }
+			],
+			[
+				'with a categorical feature and per-bin counts',
+				{ features: [...features, codes], y, categorical: [0, 0, 0, 0, 0, 0, 0, 1] },
+				{ loss: 'logistic', rounds: 8, maxLeaves: 31 }
+			],
+			[
+				'softmax, row subsampling',
+				{ features, y: Float64Array.from(y, (v, i) => v + (codes[i] > 3 ? 1 : 0)) },
+				{ loss: 'softmax', rounds: 4, subsample: 0.8, seed: 2 }
+			]
+		];
+		for (const [name, data, params] of cases) {
+			const single = fitGradientBoosting(data, params);
+			const parallel = await fitGradientBoostingParallel(data, params, { threads: 3 });
+			expect(serialiseTreeModel(parallel), name).toBe(serialiseTreeModel(single));
+		}
+	}, 60_000);
 
 	it('stops at the deadline with the trees so far', () => {
 		const data = {
