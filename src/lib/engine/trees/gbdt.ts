@@ -149,10 +149,11 @@ export async function fitGradientBoostingParallel(
 		arena,
 		slotLength: histogramLength
 	});
+	if (!threads) return boost(data, params, mapper, local, options, null); // helpers busy with another fit
 	try {
 		return boost(data, params, mapper, binned, options, { threads, arena, packed, rows });
 	} finally {
-		await threads.close();
+		threads.close();
 	}
 }
 

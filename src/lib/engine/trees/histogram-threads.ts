@@ -7,7 +7,8 @@
  * Everything the threads read or write lives in SharedArrayBuffers handed over once per fit: the row-major bins,
  * the row indices, the packed (quantized) gradients and an arena of histogram slots. A build is a handshake on a
  * small shared Int32Array: the fitting thread writes the job, bumps the generation and wakes the helpers,
- * builds its own block, then waits until every helper has counted itself done.
+ * builds its own block, then waits until every helper has counted itself done. The helpers live on between fits
+ * (started on first use, then warm: a fresh thread spends ~0.3 s loading and its first builds unoptimised).
  */
 import { Worker } from 'node:worker_threads';
 import { buildPackedBlock } from './histogram';
@@ -19,7 +20,8 @@ export const SLOT = 2;
 export const START = 3;
 export const END = 4;
 export const COUNTS = 5;
-export const STOP = 6;
+/** Which fit the helpers serve: a helper leaves its loop when this moves on. */
+export const SESSION = 6;
 const CONTROL_LENGTH = 8;
 /** A helper that has not finished its block by then has died or hung: the fit fails instead of waiting forever. */
 const HELPER_TIMEOUT_MS = 60_000;
@@ -34,10 +36,12 @@ export interface SharedHistogramData {
 	slotLength: number;
 }
 
+/** What a helper gets for one fit (its control array comes once, with the thread). */
 export interface HelperSetup extends SharedHistogramData {
-	control: Int32Array;
 	from: number;
 	to: number;
+	/** The fit's session: the helper serves it until the session number moves on. */
+	session: number;
 }
 
 /** Contiguous blocks of features, as even as possible: [from, to) for each thread. */
@@ -57,55 +61,85 @@ export function shareArray<T extends Uint8Array | Uint32Array | Float64Array>(ar
 	return shared;
 }
 
+/** Helper threads stay alive between fits (unref'd: they never keep the process up), warm and ready. */
+interface Pool {
+	workers: Worker[];
+	control: Int32Array;
+	busy: boolean;
+}
+const pools = new Map<number, Pool>();
+
+function createPool(helpers: number): Pool {
+	const control = new Int32Array(new SharedArrayBuffer(CONTROL_LENGTH * 4));
+	const entry = new URL('./histogram-worker-entry.mjs', import.meta.url);
+	const workers = Array.from({ length: helpers }, () => {
+		const worker = new Worker(entry, { workerData: { control } });
+		worker.unref();
+		return worker;
+	});
+	return { workers, control, busy: false };
+}
+
 export class HistogramThreads {
 	private constructor(
-		private readonly workers: Worker[],
-		private readonly control: Int32Array,
+		private readonly pool: Pool,
 		private readonly data: SharedHistogramData,
 		private readonly own: [number, number]
 	) {}
 
-	/** Starts `threads − 1` helpers (this thread builds the first block) and waits until they are ready. */
-	static async start(threads: number, data: SharedHistogramData): Promise<HistogramThreads> {
+	/**
+	 * Hands this fit's shared memory to `threads − 1` helpers (started on first use, then kept) and waits until
+	 * they are ready; this thread builds the first block. Null when the helpers are busy with another fit in
+	 * this thread (the caller fits on one thread).
+	 */
+	static async start(threads: number, data: SharedHistogramData): Promise<HistogramThreads | null> {
 		const blocks = featureBlocks(data.width, threads);
-		const control = new Int32Array(new SharedArrayBuffer(CONTROL_LENGTH * 4));
-		const entry = new URL('./histogram-worker-entry.mjs', import.meta.url);
-		const workers = blocks
-			.slice(1)
-			.map(
-				([from, to]) =>
-					new Worker(entry, { workerData: { ...data, control, from, to } satisfies HelperSetup })
-			);
+		if (blocks.length < 2) return null;
+		let pool = pools.get(blocks.length - 1);
+		if (pool?.busy) return null;
+		if (!pool) pools.set(blocks.length - 1, (pool = createPool(blocks.length - 1)));
+		pool.busy = true;
+		const session = Atomics.load(pool.control, SESSION);
 		try {
 			await Promise.all(
-				workers.map(
-					(worker) =>
+				pool.workers.map(
+					(worker, k) =>
 						new Promise<void>((resolve, reject) => {
-							worker.once('message', () => resolve());
-							worker.once('error', reject);
-							worker.once('exit', (code) => reject(new Error(`A histogram thread exited (code ${code}).`)));
+							const fail = (err: unknown) => {
+								worker.off('message', ready);
+								reject(err instanceof Error ? err : new Error(`A histogram thread exited (code ${err}).`));
+							};
+							const ready = () => {
+								worker.off('error', fail).off('exit', fail);
+								resolve();
+							};
+							worker.once('message', ready).once('error', fail).once('exit', fail);
+							const [from, to] = blocks[k + 1];
+							worker.postMessage({ ...data, from, to, session } satisfies HelperSetup);
 						})
 				)
 			);
 		} catch (err) {
-			await Promise.all(workers.map((w) => w.terminate()));
+			pools.delete(blocks.length - 1);
+			await Promise.all(pool.workers.map((w) => w.terminate()));
 			throw err;
 		}
-		return new HistogramThreads(workers, control, data, blocks[0]);
+		return new HistogramThreads(pool, data, blocks[0]);
 	}
 
 	get threads(): number {
-		return this.workers.length + 1;
+		return this.pool.workers.length + 1;
 	}
 
 	/** The packed histogram of rows[start..end) into arena slot `slot`, all features, on every thread. */
 	build(slot: number, start: number, end: number, withCounts: boolean): void {
-		const { control, data } = this;
+		const { data } = this;
+		const { control, workers } = this.pool;
 		control[SLOT] = slot;
 		control[START] = start;
 		control[END] = end;
 		control[COUNTS] = withCounts ? 1 : 0;
-		Atomics.store(control, PENDING, this.workers.length);
+		Atomics.store(control, PENDING, workers.length);
 		Atomics.add(control, GENERATION, 1);
 		Atomics.notify(control, GENERATION);
 		const out = data.arena.subarray(slot * data.slotLength, (slot + 1) * data.slotLength);
@@ -122,10 +156,12 @@ export class HistogramThreads {
 		}
 	}
 
-	async close(): Promise<void> {
-		Atomics.store(this.control, STOP, 1);
-		Atomics.add(this.control, GENERATION, 1);
-		Atomics.notify(this.control, GENERATION);
-		await Promise.all(this.workers.map((w) => w.terminate()));
+	/** Releases the helpers (they drop this fit's memory and wait for the next fit). */
+	close(): void {
+		const { control } = this.pool;
+		Atomics.add(control, SESSION, 1);
+		Atomics.add(control, GENERATION, 1);
+		Atomics.notify(control, GENERATION);
+		this.pool.busy = false;
 	}
 }
