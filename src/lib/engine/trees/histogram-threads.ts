@@ -72,12 +72,17 @@ const pools = new Map<number, Pool>();
 function createPool(helpers: number): Pool {
 	const control = new Int32Array(new SharedArrayBuffer(CONTROL_LENGTH * 4));
 	const entry = new URL('./histogram-worker-entry.mjs', import.meta.url);
-	const workers = Array.from({ length: helpers }, () => {
+	const pool: Pool = { workers: [], control, busy: false };
+	for (let k = 0; k < helpers; k++) {
 		const worker = new Worker(entry, { workerData: { control } });
 		worker.unref();
-		return worker;
-	});
-	return { workers, control, busy: false };
+		// A helper that died takes its pool with it: the next fit starts a fresh one rather than wait on it.
+		worker.once('exit', () => {
+			if (pools.get(helpers) === pool) pools.delete(helpers);
+		});
+		pool.workers.push(worker);
+	}
+	return pool;
 }
 
 export class HistogramThreads {
