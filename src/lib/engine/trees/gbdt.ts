@@ -1,4 +1,4 @@
-import { binBothLayouts, fitBinMapper, type BinMapper, type BinnedData } from './binning';
+import { binBothLayouts, fitBinMapper, rowBinsOver, type BinMapper, type BinnedData } from './binning';
 import { GrowerWorkspace, growTree, type GrowParams, type SharedWorkspace } from './grower';
 import { HistogramThreads, shareArray } from './histogram-threads';
 import { histogramSize, quantizeGradients } from './histogram';
@@ -131,7 +131,7 @@ export async function fitGradientBoostingParallel(
 		return fitGradientBoosting(data, partial, options);
 	const mapper = binMapperFor(data, params);
 	const local = binBothLayouts(mapper, data.features);
-	const binned = { ...local, byRow: shareArray(local.byRow) };
+	const binned = { ...local, byRow: rowBinsOver(shareArray(local.byRow.bytes), data.features.length) };
 	const n = data.y.length;
 	const histogramLength = histogramSize(data.features.length);
 	const slots = Math.min(
@@ -142,7 +142,7 @@ export async function fitGradientBoostingParallel(
 	const rows = new Uint32Array(new SharedArrayBuffer(n * 4));
 	const packed = new Float64Array(new SharedArrayBuffer(n * 8));
 	const threads = await HistogramThreads.start(options.threads, {
-		binned: binned.byRow,
+		binned: binned.byRow.bytes,
 		width: data.features.length,
 		rows,
 		packed,

@@ -189,18 +189,8 @@ export function growTree(
 		const slot = threads && !featureSubset && end - start >= PARALLEL_MIN_ROWS ? workspace.slotOf(out) : -1;
 		if (quantized && slot >= 0) threads!.build(slot, start, end, countsTracked);
 		else if (quantized)
-			buildPackedHistogram(
-				binned,
-				width,
-				featureSubset,
-				rows,
-				start,
-				end,
-				quantized.values,
-				out,
-				countsTracked
-			);
-		else buildHistogram(binned, width, featureSubset, rows, start, end, grad, hess, out, countsTracked);
+			buildPackedHistogram(binned, featureSubset, rows, start, end, quantized.values, out, countsTracked);
+		else buildHistogram(binned, featureSubset, rows, start, end, grad, hess, out, countsTracked);
 	};
 	const subtract = (parent: Float64Array, small: Float64Array) => {
 		if (quantized) subtractPackedHistogram(parent, small, parent, width, featureSubset, countsTracked);

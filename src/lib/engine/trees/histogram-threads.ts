@@ -11,6 +11,7 @@
  * (started on first use, then warm: a fresh thread spends ~0.3 s loading and its first builds unoptimised).
  */
 import { Worker } from 'node:worker_threads';
+import { rowBinsOver, type RowBins } from './binning';
 import { buildPackedBlock } from './histogram';
 
 /** Control slots. */
@@ -27,6 +28,7 @@ const CONTROL_LENGTH = 8;
 const HELPER_TIMEOUT_MS = 60_000;
 
 export interface SharedHistogramData {
+	/** Row-major bins (`RowBins.bytes`, rows padded to `rowStride(width)`). */
 	binned: Uint8Array;
 	width: number;
 	rows: Uint32Array;
@@ -86,11 +88,14 @@ function createPool(helpers: number): Pool {
 }
 
 export class HistogramThreads {
+	private readonly bins: RowBins;
 	private constructor(
 		private readonly pool: Pool,
 		private readonly data: SharedHistogramData,
 		private readonly own: [number, number]
-	) {}
+	) {
+		this.bins = rowBinsOver(data.binned, data.width);
+	}
 
 	/**
 	 * Hands this fit's shared memory to `threads − 1` helpers (started on first use, then kept) and waits until
@@ -138,7 +143,7 @@ export class HistogramThreads {
 
 	/** The packed histogram of rows[start..end) into arena slot `slot`, all features, on every thread. */
 	build(slot: number, start: number, end: number, withCounts: boolean): void {
-		const { data } = this;
+		const { data, bins } = this;
 		const { control, workers } = this.pool;
 		control[SLOT] = slot;
 		control[START] = start;
@@ -149,7 +154,7 @@ export class HistogramThreads {
 		Atomics.notify(control, GENERATION);
 		const out = data.arena.subarray(slot * data.slotLength, (slot + 1) * data.slotLength);
 		const [from, to] = this.own;
-		buildPackedBlock(data.binned, data.width, from, to, data.rows, start, end, data.packed, out, withCounts);
+		buildPackedBlock(bins, from, to, data.rows, start, end, data.packed, out, withCounts);
 		const giveUp = Date.now() + HELPER_TIMEOUT_MS;
 		for (
 			let pending = Atomics.load(control, PENDING);

@@ -3,6 +3,7 @@
  * then builds its block of every histogram it is asked for until the fit releases it, and waits for the next.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { rowBinsOver } from './binning';
 import { buildPackedBlock } from './histogram';
 import {
 	COUNTS,
@@ -19,6 +20,7 @@ const { control } = workerData as { control: Int32Array };
 
 parentPort!.on('message', (setup: HelperSetup) => {
 	const { binned, width, rows, packed, arena, slotLength, from, to, session } = setup;
+	const bins = rowBinsOver(binned, width);
 	// The generation is read before saying ready, so a job posted right after cannot be missed.
 	let seen = Atomics.load(control, GENERATION);
 	parentPort!.postMessage('ready');
@@ -29,18 +31,7 @@ parentPort!.on('message', (setup: HelperSetup) => {
 		if (Atomics.load(control, SESSION) !== session) return;
 		const slot = control[SLOT];
 		const out = arena.subarray(slot * slotLength, (slot + 1) * slotLength);
-		buildPackedBlock(
-			binned,
-			width,
-			from,
-			to,
-			rows,
-			control[START],
-			control[END],
-			packed,
-			out,
-			control[COUNTS] === 1
-		);
+		buildPackedBlock(bins, from, to, rows, control[START], control[END], packed, out, control[COUNTS] === 1);
 		Atomics.sub(control, PENDING, 1);
 		Atomics.notify(control, PENDING);
 	}

@@ -2,6 +2,8 @@
  * Gradient/hessian histograms: for one node, per feature and bin, the sums of gradients and hessians and the
  * row count. Layout: `hist[(f * 256 + bin) * 3 + {0: grad, 1: hess, 2: count}]`, float64 sums.
  */
+import type { RowBins } from './binning';
+
 export const BINS_PER_FEATURE = 256;
 export const STRIDE = 3;
 const FEATURE_SPAN = BINS_PER_FEATURE * STRIDE;
@@ -17,8 +19,7 @@ export function histogramSize(featureCount: number): number {
  * minimum leaf size applies), which saves a quarter of the time.
  */
 export function buildHistogram(
-	binned: Uint8Array,
-	width: number,
+	bins: RowBins,
 	features: Int32Array | null,
 	rows: Uint32Array,
 	start: number,
@@ -28,10 +29,11 @@ export function buildHistogram(
 	out: Float64Array,
 	withCounts = true
 ): void {
+	const { bytes: binned, width, stride } = bins;
 	if (!features) {
 		out.fill(0, 0, width * FEATURE_SPAN);
-		if (withCounts) buildAllFeatures(binned, width, rows, start, end, grad, hess, out);
-		else buildAllFeaturesWithoutCounts(binned, width, rows, start, end, grad, hess, out);
+		if (withCounts) buildAllFeatures(binned, width, stride, rows, start, end, grad, hess, out);
+		else buildAllFeaturesWithoutCounts(binned, width, stride, rows, start, end, grad, hess, out);
 		return;
 	}
 	for (let k = 0; k < features.length; k++)
@@ -41,7 +43,7 @@ export function buildHistogram(
 		const i = rows[r];
 		const g = grad[i];
 		const h = hess[i];
-		const row = i * width;
+		const row = i * stride;
 		for (let k = 0; k < count; k++) {
 			const f = features[k];
 			const slot = f * FEATURE_SPAN + binned[row + f] * STRIDE;
@@ -59,6 +61,7 @@ export function buildHistogram(
 function buildAllFeatures(
 	binned: Uint8Array,
 	width: number,
+	stride: number,
 	rows: Uint32Array,
 	start: number,
 	end: number,
@@ -71,7 +74,7 @@ function buildAllFeatures(
 		const i = rows[r];
 		const g = grad[i];
 		const h = hess[i];
-		const row = i * width;
+		const row = i * stride;
 		let f = 0;
 		for (; f < blocked; f += 4) {
 			const s0 = f * FEATURE_SPAN + binned[row + f] * STRIDE;
@@ -104,6 +107,7 @@ function buildAllFeatures(
 function buildAllFeaturesWithoutCounts(
 	binned: Uint8Array,
 	width: number,
+	stride: number,
 	rows: Uint32Array,
 	start: number,
 	end: number,
@@ -116,7 +120,7 @@ function buildAllFeaturesWithoutCounts(
 		const i = rows[r];
 		const g = grad[i];
 		const h = hess[i];
-		const row = i * width;
+		const row = i * stride;
 		let f = 0;
 		for (; f < blocked; f += 4) {
 			const s0 = f * FEATURE_SPAN + binned[row + f] * STRIDE;
@@ -244,8 +248,7 @@ export function packedHistogramSize(featureCount: number): number {
 
 /** `buildHistogram` over packed gradients: one addition per feature and row (two with counts). */
 export function buildPackedHistogram(
-	binned: Uint8Array,
-	width: number,
+	bins: RowBins,
 	features: Int32Array | null,
 	rows: Uint32Array,
 	start: number,
@@ -254,29 +257,33 @@ export function buildPackedHistogram(
 	out: Float64Array,
 	withCounts: boolean
 ): void {
-	const countsAt = width * BINS_PER_FEATURE;
-	if (features) {
-		for (let k = 0; k < features.length; k++) {
-			const base = features[k] * BINS_PER_FEATURE;
-			out.fill(0, base, base + BINS_PER_FEATURE);
-			if (withCounts) out.fill(0, countsAt + base, countsAt + base + BINS_PER_FEATURE);
-		}
-		const count = features.length;
-		for (let r = start; r < end; r++) {
-			const i = rows[r];
-			const p = packed[i];
-			const row = i * width;
-			for (let k = 0; k < count; k++) {
-				const f = features[k];
-				const slot = f * BINS_PER_FEATURE + binned[row + f];
-				out[slot] += p;
-				if (withCounts) out[countsAt + slot] += 1;
-			}
-		}
+	if (!features) {
+		buildPackedBlock(bins, 0, bins.width, rows, start, end, packed, out, withCounts);
 		return;
 	}
-	buildPackedBlock(binned, width, 0, width, rows, start, end, packed, out, withCounts);
+	const { bytes: binned, stride } = bins;
+	const countsAt = bins.width * BINS_PER_FEATURE;
+	for (let k = 0; k < features.length; k++) {
+		const base = features[k] * BINS_PER_FEATURE;
+		out.fill(0, base, base + BINS_PER_FEATURE);
+		if (withCounts) out.fill(0, countsAt + base, countsAt + base + BINS_PER_FEATURE);
+	}
+	const count = features.length;
+	for (let r = start; r < end; r++) {
+		const i = rows[r];
+		const p = packed[i];
+		const row = i * stride;
+		for (let k = 0; k < count; k++) {
+			const f = features[k];
+			const slot = f * BINS_PER_FEATURE + binned[row + f];
+			out[slot] += p;
+			if (withCounts) out[countsAt + slot] += 1;
+		}
+	}
 }
+
+/** Whether a Uint32 holds its lowest-addressed byte in its low bits (the word loops assume it). */
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
 /**
  * The packed histogram of features `from..to-1` only (zeroed first): what one thread builds when a node's
@@ -284,8 +291,7 @@ export function buildPackedHistogram(
  * histogram is the same bit for bit however the features are split.
  */
 export function buildPackedBlock(
-	binned: Uint8Array,
-	width: number,
+	bins: RowBins,
 	from: number,
 	to: number,
 	rows: Uint32Array,
@@ -295,66 +301,121 @@ export function buildPackedBlock(
 	out: Float64Array,
 	withCounts: boolean
 ): void {
-	const countsAt = width * BINS_PER_FEATURE;
+	const countsAt = bins.width * BINS_PER_FEATURE;
 	out.fill(0, from * BINS_PER_FEATURE, to * BINS_PER_FEATURE);
-	if (withCounts) {
-		out.fill(0, countsAt + from * BINS_PER_FEATURE, countsAt + to * BINS_PER_FEATURE);
-		buildPackedWithCounts(binned, width, from, to, rows, start, end, packed, out);
-	} else buildPacked(binned, width, from, to, rows, start, end, packed, out);
-}
-
-/** The hot loop, four features per step (independent read-modify-write chains, as in buildAllFeatures). */
-function buildPacked(
-	binned: Uint8Array,
-	width: number,
-	from: number,
-	to: number,
-	rows: Uint32Array,
-	start: number,
-	end: number,
-	packed: Float64Array,
-	out: Float64Array
-): void {
-	const blocked = to - ((to - from) % 4);
-	for (let r = start; r < end; r++) {
-		const i = rows[r];
-		const p = packed[i];
-		const row = i * width;
-		let f = from;
-		for (; f < blocked; f += 4) {
-			out[f * BINS_PER_FEATURE + binned[row + f]] += p;
-			out[(f + 1) * BINS_PER_FEATURE + binned[row + f + 1]] += p;
-			out[(f + 2) * BINS_PER_FEATURE + binned[row + f + 2]] += p;
-			out[(f + 3) * BINS_PER_FEATURE + binned[row + f + 3]] += p;
-		}
-		for (; f < to; f++) out[f * BINS_PER_FEATURE + binned[row + f]] += p;
+	if (withCounts) out.fill(0, countsAt + from * BINS_PER_FEATURE, countsAt + to * BINS_PER_FEATURE);
+	// Whole words of four features go through the word loop; a block's unaligned ends, byte by byte.
+	const wordFrom = LITTLE_ENDIAN ? (from + 3) >>> 2 : 0;
+	const wordTo = LITTLE_ENDIAN ? Math.max(wordFrom, to >>> 2) : 0;
+	const bytesUntil = wordFrom < wordTo ? wordFrom * 4 : to;
+	if (bytesUntil > from) buildPackedBytes(bins, from, bytesUntil, rows, start, end, packed, out, withCounts);
+	if (wordFrom < wordTo) {
+		if (withCounts) buildPackedWordsWithCounts(bins, wordFrom, wordTo, rows, start, end, packed, out);
+		else buildPackedWords(bins, wordFrom, wordTo, rows, start, end, packed, out);
+		if (to > wordTo * 4) buildPackedBytes(bins, wordTo * 4, to, rows, start, end, packed, out, withCounts);
 	}
 }
 
-/** buildPacked and the row counts. */
-function buildPackedWithCounts(
-	binned: Uint8Array,
-	width: number,
+/** Features `from..to-1`, one byte load per bin (a block's unaligned ends, or big-endian machines). */
+function buildPackedBytes(
+	bins: RowBins,
 	from: number,
 	to: number,
 	rows: Uint32Array,
 	start: number,
 	end: number,
 	packed: Float64Array,
-	out: Float64Array
+	out: Float64Array,
+	withCounts: boolean
 ): void {
-	const countsAt = width * BINS_PER_FEATURE;
-	const blocked = to - ((to - from) % 4);
+	const { bytes: binned, stride } = bins;
+	const countsAt = bins.width * BINS_PER_FEATURE;
 	for (let r = start; r < end; r++) {
 		const i = rows[r];
 		const p = packed[i];
-		const row = i * width;
-		let f = from;
-		for (; f < blocked; f += 4) {
-			const s0 = f * BINS_PER_FEATURE + binned[row + f];
-			const s1 = (f + 1) * BINS_PER_FEATURE + binned[row + f + 1];
-			const s2 = (f + 2) * BINS_PER_FEATURE + binned[row + f + 2];
-			const s3 = (f + 3) * BINS_PER_FEATURE + binned[row + f + 3];
+		const row = i * stride;
+		for (let f = from; f < to; f++) {
+			const slot = f * BINS_PER_FEATURE + binned[row + f];
+			out[slot] += p;
+			if (withCounts) out[countsAt + slot] += 1;
+		}
+	}
+}
+
+/**
+ * The hot loop: words `wordFrom..wordTo-1` of each row (features 4·wordFrom onwards), two words (eight
+ * independent read-modify-write chains) per step. Loading four bins per word instead of one byte each measured
+ * about a third faster per histogram.
+ */
+function buildPackedWords(
+	bins: RowBins,
+	wordFrom: number,
+	wordTo: number,
+	rows: Uint32Array,
+	start: number,
+	end: number,
+	packed: Float64Array,
+	out: Float64Array
+): void {
+	const { words } = bins;
+	const wordsPerRow = bins.stride >>> 2;
+	const paired = wordTo - ((wordTo - wordFrom) % 2);
+	const B = BINS_PER_FEATURE;
+	for (let r = start; r < end; r++) {
+		const i = rows[r];
+		const p = packed[i];
+		const row = i * wordsPerRow;
+		let k = wordFrom;
+		for (; k < paired; k += 2) {
+			const a = words[row + k];
+			const b = words[row + k + 1];
+			const o = k * 4 * B;
+			out[o + (a & 255)] += p;
+			out[o + B + ((a >>> 8) & 255)] += p;
+			out[o + 2 * B + ((a >>> 16) & 255)] += p;
+			out[o + 3 * B + (a >>> 24)] += p;
+			out[o + 4 * B + (b & 255)] += p;
+			out[o + 5 * B + ((b >>> 8) & 255)] += p;
+			out[o + 6 * B + ((b >>> 16) & 255)] += p;
+			out[o + 7 * B + (b >>> 24)] += p;
+		}
+		if (k < wordTo) {
+			const a = words[row + k];
+			const o = k * 4 * B;
+			out[o + (a & 255)] += p;
+			out[o + B + ((a >>> 8) & 255)] += p;
+			out[o + 2 * B + ((a >>> 16) & 255)] += p;
+			out[o + 3 * B + (a >>> 24)] += p;
+		}
+	}
+}
+
+/** buildPackedWords and the row counts. */
+function buildPackedWordsWithCounts(
+	bins: RowBins,
+	wordFrom: number,
+	wordTo: number,
+	rows: Uint32Array,
+	start: number,
+	end: number,
+	packed: Float64Array,
+	out: Float64Array
+): void {
+	const { words } = bins;
+	const wordsPerRow = bins.stride >>> 2;
+	const countsAt = bins.width * BINS_PER_FEATURE;
+	const B = BINS_PER_FEATURE;
+	for (let r = start; r < end; r++) {
+		const i = rows[r];
+		const p = packed[i];
+		const row = i * wordsPerRow;
+		for (let k = wordFrom; k < wordTo; k++) {
+			const a = words[row + k];
+			const o = k * 4 * B;
+			const s0 = o + (a & 255);
+			const s1 = o + B + ((a >>> 8) & 255);
+			const s2 = o + 2 * B + ((a >>> 16) & 255);
+			const s3 = o + 3 * B + (a >>> 24);
 			out[s0] += p;
 			out[s1] += p;
 			out[s2] += p;
@@ -363,11 +424,6 @@ function buildPackedWithCounts(
 			out[countsAt + s1] += 1;
 			out[countsAt + s2] += 1;
 			out[countsAt + s3] += 1;
-		}
-		for (; f < to; f++) {
-			const slot = f * BINS_PER_FEATURE + binned[row + f];
-			out[slot] += p;
-			out[countsAt + slot] += 1;
 		}
 	}
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeModelConformance, type ConformanceTask } from '../testing/model-conformance';
-import { MISSING_BIN, binBothLayouts, binFeatures, fitBinMapper } from './binning';
+import { MISSING_BIN, binBothLayouts, binFeatures, fitBinMapper, padRows } from './binning';
 import { fitForest, predictForest, type ForestModel } from './forest';
 import { fitForestParallel } from './forest-parallel';
 import {
@@ -98,7 +98,7 @@ describe('categorical features', () => {
 			const mapper = fitBinMapper([codes], { categorical: [true], minCategoryCount: 1 });
 			const binned = binFeatures(mapper, [codes]);
 			const hist = new Float64Array(histogramSize(1));
-			buildHistogram(binned, 1, null, Uint32Array.from(codes.keys()), 0, n, grad, hess, hist);
+			buildHistogram(padRows(binned, 1), null, Uint32Array.from(codes.keys()), 0, n, grad, hess, hist);
 			const G = grad.reduce((a, b) => a + b, 0);
 			const H = hess.reduce((a, b) => a + b, 0);
 			const split = findBestSplit(
@@ -172,7 +172,7 @@ describe('split finding without per-bin counts (no minimum leaf size)', () => {
 		const total = { grad: grad.reduce((a, b) => a + b, 0), hess: hess.reduce((a, b) => a + b, 0), count: n };
 		const results = [true, false].map((counts) => {
 			const hist = new Float64Array(histogramSize(3));
-			buildHistogram(binned, 3, null, rows, 0, n, grad, hess, hist, counts);
+			buildHistogram(padRows(binned, 3), null, rows, 0, n, grad, hess, hist, counts);
 			return findBestSplit(hist, Int32Array.of(0, 1, 2), mapper.binCounts, total, params, undefined, counts)!;
 		});
 		expect(results[1].gain).toBeCloseTo(results[0].gain, 12);

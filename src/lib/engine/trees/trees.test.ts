@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MISSING_BIN, binBothLayouts, binFeatures, binOf, fitBinMapper } from './binning';
+import { MISSING_BIN, binBothLayouts, binFeatures, binOf, fitBinMapper, padRows } from './binning';
 import { fitForest, predictForest } from './forest';
 import { fitGradientBoosting, predict, predictRaw } from './gbdt';
 import { growTree } from './grower';
@@ -7,8 +7,10 @@ import {
 	BINS_PER_FEATURE,
 	STRIDE,
 	buildHistogram,
+	buildPackedBlock,
 	buildPackedHistogram,
 	histogramSize,
+	packedHistogramSize,
 	quantizeGradients,
 	subtractHistogram,
 	subtractPackedHistogram,
@@ -93,7 +95,11 @@ describe('binning', () => {
 		const byRow = binFeatures(mapper, columns);
 		const byColumn = binFeatures(mapper, columns, 'columns');
 		const both = binBothLayouts(mapper, columns);
-		expect(both.byRow).toEqual(byRow);
+		expect(both.byRow.stride).toBe(8); // 5 features, rows padded to two words
+		for (let i = 0; i < n; i++)
+			expect(both.byRow.bytes.subarray(i * 8, i * 8 + 8)).toEqual(
+				Uint8Array.of(...byRow.subarray(i * 5, i * 5 + 5), 0, 0, 0)
+			);
 		expect(both.byColumn).toEqual(byColumn);
 		for (let f = 0; f < columns.length; f++)
 			for (let i = 0; i < n; i += 7) {
@@ -111,7 +117,7 @@ describe('histograms', () => {
 		const binned = binFeatures(mapper, features);
 		const rows = Uint32Array.from({ length: n }, (_, i) => i);
 		const parent = new Float64Array(histogramSize(4));
-		buildHistogram(binned, 4, null, rows, 0, n, grad, hess, parent);
+		buildHistogram(padRows(binned, 4), null, rows, 0, n, grad, hess, parent);
 		// naive
 		const naive = new Float64Array(histogramSize(4));
 		for (let f = 0; f < 4; f++)
@@ -124,8 +130,8 @@ describe('histograms', () => {
 		expect(Array.from(parent)).toEqual(Array.from(naive));
 		const left = new Float64Array(histogramSize(4));
 		const right = new Float64Array(histogramSize(4));
-		buildHistogram(binned, 4, null, rows, 0, 200, grad, hess, left);
-		buildHistogram(binned, 4, Int32Array.from([0, 1, 2, 3]), rows, 200, n, grad, hess, right);
+		buildHistogram(padRows(binned, 4), null, rows, 0, 200, grad, hess, left);
+		buildHistogram(padRows(binned, 4), Int32Array.from([0, 1, 2, 3]), rows, 200, n, grad, hess, right);
 		const derived = new Float64Array(histogramSize(4));
 		subtractHistogram(parent, left, derived);
 		derived.forEach((v, j) => expect(v).toBeCloseTo(right[j], 9));
@@ -141,7 +147,7 @@ describe('split finding', () => {
 			const binned = binFeatures(mapper, features);
 			const rows = Uint32Array.from({ length: n }, (_, i) => i);
 			const hist = new Float64Array(histogramSize(3));
-			buildHistogram(binned, 3, null, rows, 0, n, grad, hess, hist);
+			buildHistogram(padRows(binned, 3), null, rows, 0, n, grad, hess, hist);
 			let G = 0;
 			let H = 0;
 			for (let i = 0; i < n; i++) {
@@ -249,9 +255,9 @@ describe('quantized gradients', () => {
 		expect(quantizeGradients(grad, hess, rows, n, 7, new Float64Array(n))!.values).toEqual(q.values);
 
 		const expected = new Float64Array(histogramSize(4));
-		buildHistogram(binned, 4, null, rows, 0, n, roundedGrad, roundedHess, expected);
+		buildHistogram(padRows(binned, 4), null, rows, 0, n, roundedGrad, roundedHess, expected);
 		const packed = new Float64Array(histogramSize(4));
-		buildPackedHistogram(binned, 4, null, rows, 0, n, q.values, packed, true);
+		buildPackedHistogram(padRows(binned, 4), null, rows, 0, n, q.values, packed, true);
 		const unpacked = new Float64Array(histogramSize(4));
 		unpackHistogram(packed, q, 4, null, unpacked, true);
 		unpacked.forEach((v, j) => expect(v).toBeCloseTo(expected[j], 9));
@@ -259,10 +265,56 @@ describe('quantized gradients', () => {
 		// parent − left = right, exactly (integer sums), for all features and for a subset.
 		const left = new Float64Array(histogramSize(4));
 		const right = new Float64Array(histogramSize(4));
-		buildPackedHistogram(binned, 4, null, rows, 0, 700, q.values, left, true);
-		buildPackedHistogram(binned, 4, Int32Array.from([0, 1, 2, 3]), rows, 700, n, q.values, right, true);
+		buildPackedHistogram(padRows(binned, 4), null, rows, 0, 700, q.values, left, true);
+		buildPackedHistogram(
+			padRows(binned, 4),
+			Int32Array.from([0, 1, 2, 3]),
+			rows,
+			700,
+			n,
+			q.values,
+			right,
+			true
+		);
 		subtractPackedHistogram(packed, left, packed, 4, null, true);
 		expect(packed).toEqual(right);
+	});
+
+	it('build any block of features (word-aligned or not, with or without counts) as a naive loop does', () => {
+		const n = 600;
+		const width = 11; // two whole words and three features in a third
+		const { features, grad, hess } = randomProblem(n, width, 5);
+		const mapper = fitBinMapper(features);
+		const unpadded = binFeatures(mapper, features);
+		const bins = padRows(unpadded, width);
+		const rows = Uint32Array.from({ length: n }, (_, i) => i).filter((i) => i % 3 !== 1);
+		const q = quantizeGradients(grad, hess, rows, rows.length, 3, new Float64Array(n))!;
+		const countsAt = width * BINS_PER_FEATURE;
+		for (const [from, to] of [
+			[0, 11],
+			[0, 4],
+			[2, 11],
+			[5, 7],
+			[3, 9],
+			[8, 11],
+			[4, 8]
+		])
+			for (const withCounts of [false, true]) {
+				const naive = new Float64Array(packedHistogramSize(width)).fill(-1);
+				for (let f = from; f < to; f++) {
+					naive.fill(0, f * BINS_PER_FEATURE, (f + 1) * BINS_PER_FEATURE);
+					if (withCounts)
+						naive.fill(0, countsAt + f * BINS_PER_FEATURE, countsAt + (f + 1) * BINS_PER_FEATURE);
+					for (let r = 10; r < rows.length; r++) {
+						const slot = f * BINS_PER_FEATURE + unpadded[rows[r] * width + f];
+						naive[slot] += q.values[rows[r]];
+						if (withCounts) naive[countsAt + slot] += 1;
+					}
+				}
+				const built = new Float64Array(packedHistogramSize(width)).fill(-1);
+				buildPackedBlock(bins, from, to, rows, 10, rows.length, q.values, built, withCounts);
+				expect(built).toEqual(naive);
+			}
 	});
 
 	it('are not used when every gradient is zero', () => {
