@@ -29,6 +29,10 @@ describe('orderStatistics', () => {
 			i % 97 === 0 ? -Infinity : i % 89 === 0 ? Infinity : (random() - 0.5) * 1e300
 		),
 		'skewed (exponential)': Float64Array.from({ length: n }, () => (-Math.log(1 - random())) ** 3),
+		'a length the four-way search does not divide': Float64Array.from(
+			{ length: n + 3 },
+			() => random() - 0.5
+		),
 		'fewer values than the bucketing needs': Float64Array.from({ length: 500 }, () => random())
 	};
 	for (const [name, values] of Object.entries(cases)) {
