@@ -61,6 +61,8 @@ export class ColumnBuilder {
 	private readonly counts: number[] = [];
 	private length = 0;
 	private plainCount = 0;
+	/** Set by inference when the column holds numbers only, each different (a numeric identifier). */
+	private plainDistinct = false;
 
 	constructor(
 		readonly name: string,
@@ -259,14 +261,14 @@ export class ColumnBuilder {
 			}
 			previous = v;
 		}
-		if (counter) return true;
+		if (counter) return (this.plainDistinct = true);
 		// Named like an id: it must still be all distinct (sorted copy, no per-value set).
 		const values = new Float64Array(this.plainCount);
 		let k = 0;
 		for (let i = 0; i < codes.length; i++) if (codes[i] === PLAIN) values[k++] = plain[i];
 		values.sort();
 		for (let i = 1; i < values.length; i++) if (values[i] === values[i - 1]) return false;
-		return true;
+		return (this.plainDistinct = true);
 	}
 
 	private buildNumeric(
@@ -411,6 +413,17 @@ export class ColumnBuilder {
 		const n = codes.length;
 		const out = new Int32Array(n);
 		const dictionary: string[] = [];
+		if (this.plainDistinct && this.distinct.every((_, c) => missingEntry[c])) {
+			// Numbers only, each different (checked by inference): one entry per row in order, no lookups.
+			for (let i = 0; i < n; i++) {
+				if (codes[i] !== PLAIN) out[i] = -1;
+				else {
+					out[i] = dictionary.length;
+					dictionary.push(String(plain![i]));
+				}
+			}
+			return { column: { name: this.name, type, codes: out, dictionary }, notes };
+		}
 		const remap = new Int32Array(this.distinct.length).fill(-1);
 		const numberCodes = new Map<string, number>();
 		for (let i = 0; i < n; i++) {

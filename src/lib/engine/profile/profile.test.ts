@@ -85,4 +85,36 @@ describe('profile', () => {
 		const { frame } = await readCsv(bufferChunks('a,b\n1,x\n1,x\n1,y\n2,x\n1,x\n'));
 		expect(countDuplicateRows(frame)).toBe(2);
 	});
+
+	it('counts duplicates in a large table as a set of whole rows does', async () => {
+		let seed = 3;
+		const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % 40;
+		const rows = Array.from(
+			{ length: 20_000 },
+			() => `${next()},${next() < 20 ? '' : next()},c${next() % 7}`
+		);
+		const { frame } = await readCsv(bufferChunks(['a,b,c', ...rows].join('\n')));
+		expect(countDuplicateRows(frame)).toBe(rows.length - new Set(rows).size);
+	});
+
+	it('lists the ten most frequent categories, ties in alphabetical order, and counts every category', async () => {
+		// k0…k24 appear 3, 3, 2, 2, 2, … times: ties beyond the tenth place are cut alphabetically.
+		const cells = Array.from({ length: 25 }, (_, k) => Array(k < 2 ? 3 : 2).fill(`k${k}`)).flat();
+		const profile = await profileOf(['c', ...cells.reverse()].join('\n'));
+		const { categories, distinct } = profile.columns[0];
+		expect(distinct).toBe(25);
+		expect(categories!.top.map((t) => `${t.value}:${t.count}`)).toEqual([
+			'k0:3',
+			'k1:3',
+			'k10:2',
+			'k11:2',
+			'k12:2',
+			'k13:2',
+			'k14:2',
+			'k15:2',
+			'k16:2',
+			'k17:2'
+		]);
+		expect(categories!.otherCount).toBe(cells.length - 6 - 16);
+	});
 });

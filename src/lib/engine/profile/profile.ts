@@ -134,6 +134,24 @@ function summariseNumbers(
 	};
 }
 
+/**
+ * The `k` most frequent codes, most frequent first (ties in dictionary order), in one pass keeping a short
+ * sorted list: an identifier column has as many categories as rows, too many to sort.
+ */
+function mostFrequent(counts: Int32Array, dictionary: string[], k: number): number[] {
+	const before = (a: number, b: number) =>
+		counts[a] > counts[b] || (counts[a] === counts[b] && dictionary[a] < dictionary[b]);
+	const top: number[] = [];
+	for (let c = 0; c < counts.length; c++) {
+		if (counts[c] === 0 || (top.length === k && !before(c, top[k - 1]))) continue;
+		let at = top.length;
+		while (at > 0 && before(c, top[at - 1])) at--;
+		top.splice(at, 0, c);
+		if (top.length > k) top.pop();
+	}
+	return top;
+}
+
 export function profileColumn(column: Column, notes: ColumnNotes = {}): ColumnProfile {
 	const rows = 'codes' in column ? column.codes.length : column.values.length;
 	let missing = 0;
@@ -180,14 +198,14 @@ export function profileColumn(column: Column, notes: ColumnNotes = {}): ColumnPr
 		default: {
 			const counts = new Int32Array(column.dictionary.length);
 			for (const c of column.codes) if (c >= 0) counts[c]++;
-			const order = Array.from(counts.keys())
-				.filter((c) => counts[c] > 0)
-				.sort((a, b) => counts[b] - counts[a] || (column.dictionary[a] < column.dictionary[b] ? -1 : 1));
-			const top = order
-				.slice(0, TOP_CATEGORIES)
-				.map((c) => ({ value: column.dictionary[c], count: counts[c] }));
+			const top = mostFrequent(counts, column.dictionary, TOP_CATEGORIES).map((c) => ({
+				value: column.dictionary[c],
+				count: counts[c]
+			}));
 			profile.categories = { top, otherCount: rows - missing - top.reduce((s, t) => s + t.count, 0) };
-			profile.distinct = order.length;
+			let distinct = 0;
+			for (let c = 0; c < counts.length; c++) if (counts[c] > 0) distinct++;
+			profile.distinct = distinct;
 			if (column.type === 'text') {
 				let total = 0;
 				let maxLength = 0;
@@ -204,38 +222,58 @@ export function profileColumn(column: Column, notes: ColumnNotes = {}): ColumnPr
 	return profile;
 }
 
-/** Rows that repeat an earlier row exactly, found by hashing each row's values (53-bit, collisions negligible). */
+/**
+ * Rows that repeat an earlier row exactly, found by hashing each row's values into two 32-bit hashes (64 bits:
+ * collisions negligible) and counting hashes already seen in an open-addressing table of typed arrays (a Set of
+ * 53-bit numbers allocated a heap number per row).
+ */
 export function countDuplicateRows(frame: DataFrame): number {
 	const n = frame.rowCount;
 	const h1 = new Uint32Array(n).fill(0x811c9dc5);
 	const h2 = new Uint32Array(n).fill(0x9747b28c);
+	const mix = (i: number, a: number, b: number) => {
+		h1[i] = Math.imul(h1[i] ^ a, 0x01000193) ^ Math.imul(b, 0x5bd1e995);
+		h2[i] = Math.imul(h2[i] ^ b, 0x85ebca6b) ^ Math.imul(a, 0xc2b2ae35);
+	};
 	const f64 = new Float64Array(1);
 	const u32 = new Uint32Array(f64.buffer);
 	for (const column of frame.columns) {
+		if ('codes' in column) {
+			const codes = column.codes;
+			for (let i = 0; i < n; i++) mix(i, codes[i], codes[i] ^ 0x5bd1e995);
+			continue;
+		}
+		const { values, missing } = column;
 		for (let i = 0; i < n; i++) {
-			let a: number;
-			let b: number;
-			if ('codes' in column) {
-				a = column.codes[i];
-				b = a ^ 0x5bd1e995;
-			} else if (column.missing[i]) {
-				a = 0x7ff80001;
-				b = 0x1;
-			} else {
-				f64[0] = column.values[i];
-				a = u32[0];
-				b = u32[1];
+			if (missing[i]) mix(i, 0x7ff80001, 0x1);
+			else {
+				f64[0] = values[i];
+				mix(i, u32[0], u32[1]);
 			}
-			h1[i] = Math.imul(h1[i] ^ a, 0x01000193) ^ Math.imul(b, 0x5bd1e995);
-			h2[i] = Math.imul(h2[i] ^ b, 0x85ebca6b) ^ Math.imul(a, 0xc2b2ae35);
 		}
 	}
-	const seen = new Set<number>();
+	// Slots hold h1 and h2 + 1 (0 marks an empty slot); at most half full, so probes stay short.
+	const size = 2 ** Math.max(4, Math.ceil(Math.log2(2 * n + 1)));
+	const mask = size - 1;
+	const first = new Uint32Array(size);
+	const second = new Float64Array(size);
 	let duplicates = 0;
 	for (let i = 0; i < n; i++) {
-		const key = h1[i] * 0x200000 + (h2[i] & 0x1fffff);
-		if (seen.has(key)) duplicates++;
-		else seen.add(key);
+		const a = h1[i];
+		const b = h2[i] + 1;
+		let slot = Math.imul(a ^ (b >>> 7), 0x9e3779b1) & mask;
+		for (;;) {
+			if (second[slot] === 0) {
+				first[slot] = a;
+				second[slot] = b;
+				break;
+			}
+			if (first[slot] === a && second[slot] === b) {
+				duplicates++;
+				break;
+			}
+			slot = (slot + 1) & mask;
+		}
 	}
 	return duplicates;
 }
