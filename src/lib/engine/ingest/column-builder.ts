@@ -27,6 +27,15 @@ function isCanonicalNumber(cell: string): boolean {
 }
 const MISSING = -1;
 
+/**
+ * A copy of `text` that does not keep alive the chunk of the file it was cut from: V8 represents a slice of a
+ * long string as a view into it, so one stored cell per chunk would hold the whole file's text in memory.
+ * Concatenation then slicing makes V8 flatten into a fresh string of the cell's own length.
+ */
+function detached(text: string): string {
+	return text.length < 13 ? text : (' ' + text).slice(1);
+}
+
 /** What inference noticed about a column beyond its type; the profile turns these into warnings. */
 export interface ColumnNotes {
 	/** Share of non-missing values that read as numbers, when the column is not numeric. */
@@ -99,8 +108,9 @@ export class ColumnBuilder {
 		let code = this.dictionary.get(cell);
 		if (code === undefined) {
 			code = this.distinct.length;
-			this.dictionary.set(cell, code);
-			this.distinct.push(cell);
+			const own = detached(cell);
+			this.dictionary.set(own, code);
+			this.distinct.push(own);
 			this.counts.push(0);
 		}
 		this.counts[code]++;

@@ -5,6 +5,7 @@ export type IngestErrorCode =
 	| 'bad_encoding'
 	| 'unclosed_quote'
 	| 'invalid_quote'
+	| 'bad_delimiter'
 	| 'too_many_fields'
 	| 'too_many_columns'
 	| 'cell_too_large'

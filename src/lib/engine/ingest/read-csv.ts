@@ -1,7 +1,7 @@
-import { Readable } from 'node:stream';
 import Papa from 'papaparse';
 import type { ColumnType } from '../frame/types';
 import type { ColumnBuilder } from './column-builder';
+import { CsvSyntaxError, CsvTokenizer } from './csv-tokenizer';
 import { IngestError } from './errors';
 import { detectEncoding, sniffFileKind } from './sniff';
 import {
@@ -25,6 +25,7 @@ export interface CsvOptions {
 }
 
 const HEAD_BYTES = 64 * 1024;
+const GUESSED_DELIMITERS = [',', ';', '\t', '|'] as const;
 /**
  * Papaparse re-reads an unfinished row from its start on every chunk, so one endless row (a missing closing
  * quote, a 100 MB cell) would cost quadratic time. Rows are cut off at this length before that can happen.
@@ -175,8 +176,6 @@ export async function readCsv(
 	const shortRows: number[] = [];
 	let shortRowCount = 0;
 	let trailingFieldRows = 0;
-	let delimiter: string | undefined;
-	let failure: unknown;
 
 	const consumeRow = (row: string[], fileRow: number) => {
 		if (columnCount === 0) {
@@ -203,44 +202,42 @@ export async function readCsv(
 		pushRow(builders, row, fileRow, fileName, fileName, limits);
 	};
 
-	await new Promise<void>((resolve, reject) => {
-		const input = Readable.from(decoded(), { objectMode: false, encoding: 'utf8' });
-		input.on('error', (err) => {
-			failure ??= err;
-		});
-		Papa.parse<string[]>(input as unknown as File, {
-			delimiter: options.delimiter ?? '',
-			delimitersToGuess: [',', ';', '\t', '|'],
+	// The delimiter: the one asked for, or papaparse's guess from the start of the file.
+	const texts = decoded();
+	const first = await texts.next();
+	const headText = first.done ? '' : first.value;
+	const delimiter =
+		options.delimiter ??
+		Papa.parse<string[]>(headText, {
+			delimitersToGuess: [...GUESSED_DELIMITERS],
 			skipEmptyLines: true,
-			chunk(results, parser) {
-				if (failure) return;
-				try {
-					delimiter ??= results.meta.delimiter;
-					const quoteError = results.errors.find((e) => e.type === 'Quotes');
-					for (let i = 0; i < results.data.length; i++) {
-						if (quoteError && quoteError.row === i) break;
-						consumeRow(results.data[i], rowsSeen + i + 1);
-					}
-					if (quoteError) {
-						const fileRow = rowsSeen + (quoteError.row ?? 0) + 1;
-						throw new IngestError(
-							quoteError.code === 'MissingQuotes' ? 'unclosed_quote' : 'invalid_quote',
-							quoteError.code === 'MissingQuotes'
-								? `${fileName} has a quoted value starting in row ${fileRow} that is never closed: a " is missing.`
-								: `Row ${fileRow} of ${fileName} has a stray " after a quoted value. Quotes inside a quoted value must be doubled ("").`,
-							{ file: fileName, row: fileRow }
-						);
-					}
-					rowsSeen += results.data.length;
-				} catch (err) {
-					failure = err;
-					parser.abort();
-				}
-			},
-			complete: () => (failure ? reject(failure) : resolve()),
-			error: (err: Error) => reject(failure ?? err)
-		});
+			preview: 10
+		}).meta.delimiter;
+	if (delimiter.length !== 1 || /["\r\n]/.test(delimiter)) {
+		throw new IngestError(
+			'bad_delimiter',
+			`The delimiter must be one character other than a quote or a line end; ${JSON.stringify(delimiter)} is not.`,
+			{ file: fileName }
+		);
+	}
+	const tokenizer = new CsvTokenizer(delimiter, (cells, record) => {
+		rowsSeen = record;
+		consumeRow(cells, record);
 	});
+	try {
+		tokenizer.write(headText);
+		for await (const text of texts) tokenizer.write(text);
+		tokenizer.end();
+	} catch (err) {
+		if (!(err instanceof CsvSyntaxError)) throw err;
+		throw new IngestError(
+			err.problem,
+			err.problem === 'unclosed_quote'
+				? `${fileName} has a quoted value starting in row ${err.record} that is never closed: a " is missing.`
+				: `Row ${err.record} of ${fileName} has a stray " after a quoted value. Quotes inside a quoted value must be doubled ("").`,
+			{ file: fileName, row: err.record }
+		);
+	}
 
 	if (columnCount === 0) {
 		throw new IngestError('empty_file', `${fileName} has no rows: it is empty or holds only blank lines.`, {
