@@ -28,6 +28,46 @@ function isCanonicalNumber(cell: string): boolean {
 const MISSING = -1;
 
 /**
+ * Whether `cell` is a plain number written exactly as JavaScript prints it ("1.5", not "1.50", "01" or "1e5").
+ * Short cells without an exponent (nearly all of them) are checked by one scan of their characters; the rest
+ * by the regular expression and a round trip.
+ */
+export function isCanonicalPlainNumber(cell: string): boolean {
+	const n = cell.length;
+	if (n > 15) return n < 25 && PLAIN_NUMBER.test(cell) && isCanonicalNumber(cell);
+	let i = 0;
+	if (cell.charCodeAt(0) === 45 /* - */) i = 1;
+	const first = cell.charCodeAt(i);
+	if (!(first >= 48 && first <= 57)) return false;
+	i++;
+	if (first === 48 && i < n && cell.charCodeAt(i) !== 46 /* . */)
+		return isExponent(cell, i) && slowCheck(cell);
+	while (i < n) {
+		const c = cell.charCodeAt(i);
+		if (c < 48 || c > 57) break;
+		i++;
+	}
+	if (i === n) return !(n === 2 && first === 48); // "-0" prints as "0"
+	if (cell.charCodeAt(i) !== 46) return isExponent(cell, i) && slowCheck(cell);
+	const fraction = ++i;
+	while (i < n) {
+		const c = cell.charCodeAt(i);
+		if (c < 48 || c > 57) return isExponent(cell, i) && slowCheck(cell);
+		i++;
+	}
+	return i > fraction && cell.charCodeAt(n - 1) !== 48; // "1." is not a number; "1.50" prints as "1.5"
+}
+
+function isExponent(cell: string, i: number): boolean {
+	const c = cell.charCodeAt(i);
+	return c === 101 || c === 69;
+}
+
+function slowCheck(cell: string): boolean {
+	return PLAIN_NUMBER.test(cell) && isCanonicalNumber(cell);
+}
+
+/**
  * A copy of `text` that does not keep alive the chunk of the file it was cut from: V8 represents a slice of a
  * long string as a view into it, so one stored cell per chunk would hold the whole file's text in memory.
  * Concatenation then slicing makes V8 flatten into a fresh string of the cell's own length.
@@ -98,7 +138,7 @@ export class ColumnBuilder {
 		}
 		// Fast path for numbers in canonical form only ("1.5", not "1.50" or "1e5"), so that a column that turns
 		// out to hold text gives back exactly what the file said.
-		if (cell.length < 25 && PLAIN_NUMBER.test(cell) && isCanonicalNumber(cell)) {
+		if (isCanonicalPlainNumber(cell)) {
 			if (!this.plain) this.plain = new Float64Array(this.codes.length);
 			this.plain[i] = Number(cell);
 			this.codes[i] = PLAIN;
@@ -117,14 +157,22 @@ export class ColumnBuilder {
 		this.codes[i] = code;
 	}
 
+	/** Makes room for `capacity` rows at once (from an estimate of the file's row count). */
+	reserve(capacity: number): void {
+		if (capacity > this.codes.length) this.resize(capacity);
+	}
+
 	private grow(): void {
-		const capacity = Math.max(1024, this.codes.length * 2);
+		this.resize(Math.max(1024, this.codes.length * 2));
+	}
+
+	private resize(capacity: number): void {
 		const codes = new Int32Array(capacity);
-		codes.set(this.codes);
+		codes.set(this.codes.subarray(0, this.length));
 		this.codes = codes;
 		if (this.plain) {
 			const plain = new Float64Array(capacity);
-			plain.set(this.plain);
+			plain.set(this.plain.subarray(0, this.length));
 			this.plain = plain;
 		}
 	}

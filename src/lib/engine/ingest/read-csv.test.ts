@@ -228,6 +228,18 @@ describe('readCsv', () => {
 		});
 	});
 
+	it('reads the same table whatever size it is told the file has (columns are sized from it)', async () => {
+		const text = [
+			'id,x,label',
+			...Array.from({ length: 6000 }, (_, i) => `${i},${(i * 7) % 13}.5,k${i % 5}`)
+		].join('\n');
+		const bytes = new TextEncoder().encode(text);
+		const plain = records((await read(bytes, {}, 1 << 14)).frame);
+		expect(plain).toHaveLength(6000);
+		for (const sizeHint of [bytes.length, bytes.length / 10, bytes.length * 10])
+			expect(records((await read(bytes, { sizeHint }, 1 << 14)).frame)).toEqual(plain);
+	});
+
 	it('keeps formula-looking cells as text, unchanged', async () => {
 		const { frame } = await read('id,cell\n1,=HYPERLINK("http://x")\n2,+cmd\n3,@SUM(A1)\n4,-2+3\n');
 		expect(records(frame).map((r) => r.cell)).toEqual(['=HYPERLINK("http://x")', '+cmd', '@SUM(A1)', '-2+3']);

@@ -36,5 +36,6 @@ export async function readTableFile(path: string, options: ReadTableOptions = {}
 			{ file: options.fileName }
 		);
 	}
-	return readCsv(fileChunks(path), options);
+	const { size } = await fs.stat(path);
+	return readCsv(fileChunks(path), { ...options, sizeHint: size });
 }
