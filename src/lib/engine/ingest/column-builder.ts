@@ -129,9 +129,17 @@ export class ColumnBuilder {
 		return this.distinct;
 	}
 
-	push(cell: string | undefined): void {
+	/** One cell: its text, a number already read from canonical text (the CSV tokenizer's), or undefined. */
+	push(cell: string | number | undefined): void {
 		if (this.length === this.codes.length) this.grow();
 		const i = this.length++;
+		if (typeof cell === 'number') {
+			if (!this.plain) this.plain = new Float64Array(this.codes.length);
+			this.plain[i] = cell;
+			this.codes[i] = PLAIN;
+			this.plainCount++;
+			return;
+		}
 		if (cell === undefined || cell === '') {
 			this.codes[i] = MISSING;
 			return;

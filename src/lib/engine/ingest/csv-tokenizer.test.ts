@@ -1,14 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '../trees/random';
-import { CsvSyntaxError, CsvTokenizer } from './csv-tokenizer';
+import { isCanonicalPlainNumber } from './column-builder';
+import { CsvSyntaxError, CsvTokenizer, type CsvCell } from './csv-tokenizer';
 
 /** Tokenizes `text` fed in pieces cut at `cuts` (offsets), returning the records. */
-function tokenize(text: string, cuts: number[] = [], delimiter = ','): string[][] {
-	const records: string[][] = [];
-	const tokenizer = new CsvTokenizer(delimiter, (cells, record) => {
-		expect(record).toBe(records.length + 1);
-		records.push(cells);
-	});
+function tokenize(text: string, cuts: number[] = [], delimiter = ',', numbers = false): CsvCell[][] {
+	const records: CsvCell[][] = [];
+	const tokenizer = new CsvTokenizer(
+		delimiter,
+		(cells, record) => {
+			expect(record).toBe(records.length + 1);
+			records.push(cells);
+		},
+		{ numbers }
+	);
 	let from = 0;
 	for (const cut of [...cuts, text.length]) {
 		tokenizer.write(text.slice(from, cut));
@@ -102,6 +107,42 @@ describe('CsvTokenizer', () => {
 			).sort((a, b) => a - b);
 			expect(tokenize(text, cuts)).toEqual(records);
 		}
+	});
+
+	it('hands canonical plain numbers as the very numbers Number() reads, and everything else as text', () => {
+		let seed = 5;
+		const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+		const alphabet = '0123456789000.-e ';
+		const cells = [
+			'0',
+			'-0',
+			'-0.5',
+			'0.50',
+			'01',
+			'1.',
+			'-',
+			'5.25',
+			'123456789012345',
+			'-12345678901234',
+			'1e5',
+			'0.1'
+		];
+		for (let k = 0; k < 5000; k++) {
+			const digits = Array.from({ length: 1 + (next() % 16) }, () => alphabet[next() % alphabet.length]).join(
+				''
+			);
+			cells.push(digits.replace(/[,"\r\n]/g, ''));
+		}
+		// Also every double printed by JavaScript in its short form: many digits, tiny and huge fractions.
+		for (let k = 0; k < 2000; k++) cells.push(String((next() / 2 ** 32) * 10 ** ((next() % 12) - 4)));
+		const [record] = tokenize(cells.join(',') + '\n', [], ',', true);
+		record.forEach((cell, k) => {
+			const text = cells[k];
+			if (text.length <= 15 && isCanonicalPlainNumber(text)) {
+				expect([text, cell]).toEqual([text, Number(text)]);
+				expect(String(cell)).toBe(text);
+			} else expect([text, cell]).toEqual([text, text]);
+		});
 	});
 
 	it('refuses a delimiter that cannot work', () => {

@@ -1,7 +1,7 @@
 import Papa from 'papaparse';
 import type { ColumnType } from '../frame/types';
 import type { ColumnBuilder } from './column-builder';
-import { CsvSyntaxError, CsvTokenizer } from './csv-tokenizer';
+import { CsvSyntaxError, CsvTokenizer, type CsvCell } from './csv-tokenizer';
 import { IngestError } from './errors';
 import { detectEncoding, sniffFileKind } from './sniff';
 import {
@@ -179,9 +179,9 @@ export async function readCsv(
 	let shortRowCount = 0;
 	let trailingFieldRows = 0;
 
-	const consumeRow = (row: string[], fileRow: number) => {
+	const consumeRow = (row: CsvCell[], fileRow: number) => {
 		if (columnCount === 0) {
-			const started = startColumns(row, fileName, fileName, limits, notices);
+			const started = startColumns(row.map(String), fileName, fileName, limits, notices);
 			if (!started) return; // whitespace-only lines before the header
 			builders = started.builders;
 			columnCount = builders.length;
@@ -189,7 +189,7 @@ export async function readCsv(
 		}
 		if (row.length > columnCount) {
 			const extra = row.slice(columnCount);
-			if (extra.some((cell) => cell.trim() !== '')) {
+			if (extra.some((cell) => String(cell).trim() !== '')) {
 				throw new IngestError(
 					'too_many_fields',
 					`Row ${fileRow} of ${fileName} has ${row.length} values but the header names ${columnCount} columns. Check for an unquoted delimiter in that row.`,
@@ -222,10 +222,15 @@ export async function readCsv(
 			{ file: fileName }
 		);
 	}
-	const tokenizer = new CsvTokenizer(delimiter, (cells, record) => {
-		rowsSeen = record;
-		consumeRow(cells, record);
-	});
+	// Plain numbers come as numbers, read without making a string per cell.
+	const tokenizer = new CsvTokenizer(
+		delimiter,
+		(cells, record) => {
+			rowsSeen = record;
+			consumeRow(cells, record);
+		},
+		{ numbers: true }
+	);
 	try {
 		tokenizer.write(headText);
 		// Size the columns once for the rows the file probably holds (its start's bytes per row, 2% spare)

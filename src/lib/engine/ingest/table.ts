@@ -124,7 +124,7 @@ export function startColumns(
 /** Pushes one row's cells (missing ones as undefined) into the builders, refusing a cell over the size limit. */
 export function pushRow(
 	builders: ColumnBuilder[],
-	cells: readonly (string | undefined)[],
+	cells: readonly (string | number | undefined)[],
 	fileRow: number,
 	where: string,
 	fileName: string,
@@ -132,7 +132,7 @@ export function pushRow(
 ): void {
 	for (let c = 0; c < builders.length; c++) {
 		const cell = cells[c];
-		if (cell !== undefined && cell.length > limits.maxCellChars) {
+		if (typeof cell === 'string' && cell.length > limits.maxCellChars) {
 			throw new IngestError(
 				'cell_too_large',
 				`Row ${fileRow}, column "${builders[c].name}" of ${where} holds ${(cell.length / 1024).toFixed(0)} KB of text; Hunch accepts at most ${limits.maxCellChars / 1024} KB in one cell.`,
