@@ -65,6 +65,18 @@ describe('CsvTokenizer', () => {
 		expect(tokenize('\n\n')).toEqual([]);
 	});
 
+	it('reads long values fed in small pieces, resuming where the last piece ran out', () => {
+		const quoted = 'ab""c\n,'.repeat(30_000);
+		const plain = 'x'.repeat(200_000);
+		const text = `id,long,other\n1,"${quoted}",${plain}\n2,"",z\n`;
+		const cuts = Array.from({ length: Math.floor(text.length / 997) }, (_, k) => (k + 1) * 997);
+		expect(tokenize(text, cuts)).toEqual([
+			['id', 'long', 'other'],
+			['1', 'ab"c\n,'.repeat(30_000), plain],
+			['2', '', 'z']
+		]);
+	});
+
 	it('keeps a quote inside an unquoted value as data', () => {
 		expect(tokenize('a,b\n5" pipe,=HYPERLINK("x")\n')).toEqual([
 			['a', 'b'],

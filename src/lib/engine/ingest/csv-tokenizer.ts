@@ -47,6 +47,17 @@ export interface CsvTokenizerOptions {
 
 export class CsvTokenizer {
 	private carry = '';
+	/**
+	 * Where the last search that ran out of text started (`from`), and how far it had looked (`to`): when the
+	 * unfinished record is parsed again with more text, that search resumes at `to` instead of re-reading a long
+	 * quoted value or field from its start each chunk (which would be quadratic in its length).
+	 */
+	private stalledFrom = -1;
+	private stalledTo = -1;
+	/** What the stalled search looks for: a quote, or the end of a plain field; null when nothing stalled. */
+	private stalledOn: 'quote' | 'fieldEnd' | null = null;
+	/** Text that arrived while the search stalled and cannot have finished it, not yet joined to the carry. */
+	private pending: string[] = [];
 	private records = 0;
 	private readonly delimiter: number;
 	private readonly numbers: boolean;
@@ -67,32 +78,60 @@ export class CsvTokenizer {
 
 	/** Reads `text`; every record it completes is handed out, an unfinished one waits for more. */
 	write(text: string): void {
-		this.carry = this.parse(this.carry ? this.carry + text : text, false);
+		// A long value still open: text without what could end it is only kept (no re-reading, no copying).
+		if (this.stalledOn && !this.couldEnd(text)) {
+			this.pending.push(text);
+			this.stalledTo += text.length;
+			return;
+		}
+		this.carry = this.parse(this.joined(text), false);
 	}
 
 	/** The end of the input: the last record (without a final line end) is handed out. */
 	end(): void {
-		if (this.carry) this.parse(this.carry, true);
+		const rest = this.joined('');
+		if (rest) this.parse(rest, true);
 		this.carry = '';
+	}
+
+	private couldEnd(text: string): boolean {
+		return this.stalledOn === 'quote'
+			? text.includes('"')
+			: text.includes(String.fromCharCode(this.delimiter)) || text.includes('\n') || text.includes('\r');
+	}
+
+	/** The carry, the pending pieces and `text` as one flat string (a join, not a chain of concatenations). */
+	private joined(text: string): string {
+		if (!this.carry && !this.pending.length) return text;
+		const all = [this.carry, ...this.pending, text].join('');
+		this.carry = '';
+		this.pending = [];
+		return all;
 	}
 
 	/** Parses the records of `text`; returns the unfinished tail from its record's start ('' when none). */
 	private parse(text: string, final: boolean): string {
 		const n = text.length;
 		const d = this.delimiter;
+		// Where the carried record's last search stopped (it starts this text); forgotten after that record.
+		let stalledFrom = this.stalledFrom;
+		const stalledTo = this.stalledTo;
+		this.stalledFrom = this.stalledTo = -1;
+		this.stalledOn = null;
 		let i = 0;
 		records: while (i < n) {
 			const recordStart = i;
+			if (recordStart > 0) stalledFrom = -1;
 			const cells: CsvCell[] = [];
 			for (;;) {
 				if (i < n && text.charCodeAt(i) === QUOTE) {
 					let from = i + 1;
 					let value = '';
 					for (;;) {
-						const q = text.indexOf('"', from);
+						const q = text.indexOf('"', from === stalledFrom ? stalledTo : from);
 						if (q < 0) {
 							if (final) throw new CsvSyntaxError('unclosed_quote', this.records + 1);
-							return text.slice(recordStart);
+							return this.stall(text, recordStart, from, 'quote');
 						}
 						// A quote at the very end of a chunk may be the first half of "".
 						if (q + 1 === n && !final) return text.slice(recordStart);
@@ -112,12 +151,12 @@ export class CsvTokenizer {
 					} else if (!final) return text.slice(recordStart);
 					cells.push(value);
 				} else {
-					let j = i;
+					let j = i === stalledFrom ? stalledTo : i;
 					for (; j < n; j++) {
 						const c = text.charCodeAt(j);
 						if (c === d || c === LF || c === CR) break;
 					}
-					if (j === n && !final) return text.slice(recordStart);
+					if (j === n && !final) return this.stall(text, recordStart, i, 'fieldEnd');
 					const value = this.numbers && j > i && j - i <= 15 ? plainNumberAt(text, i, j) : NaN;
 					cells.push(value === value ? value : text.slice(i, j));
 					i = j;
@@ -135,6 +174,14 @@ export class CsvTokenizer {
 			}
 		}
 		return '';
+	}
+
+	/** The unfinished record as the carry, noting the search that ran out (positions relative to the carry). */
+	private stall(text: string, recordStart: number, searchFrom: number, on: 'quote' | 'fieldEnd'): string {
+		this.stalledFrom = searchFrom - recordStart;
+		this.stalledTo = text.length - recordStart;
+		this.stalledOn = on;
+		return text.slice(recordStart);
 	}
 
 	private hand(cells: CsvCell[]): void {

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 
 /** Yields a file's bytes in chunks. */
-export async function* fileChunks(path: string, chunkSize = 1 << 20): AsyncGenerator<Uint8Array> {
+export async function* fileChunks(path: string, chunkSize = 1 << 16): AsyncGenerator<Uint8Array> {
 	for await (const chunk of createReadStream(path, { highWaterMark: chunkSize })) yield chunk as Buffer;
 }
 
