@@ -29,8 +29,8 @@ export interface CsvOptions {
 const HEAD_BYTES = 64 * 1024;
 const GUESSED_DELIMITERS = [',', ';', '\t', '|'] as const;
 /**
- * Papaparse re-reads an unfinished row from its start on every chunk, so one endless row (a missing closing
- * quote, a 100 MB cell) would cost quadratic time. Rows are cut off at this length before that can happen.
+ * The longest row read: one endless row (a missing closing quote, a 100 MB cell) is refused at this length
+ * rather than held in memory until the file ends.
  */
 const MAX_ROW_CHARS = 16 * 1024 * 1024;
 
