@@ -1,7 +1,7 @@
 import type { Column, ColumnType } from '../frame/types';
 import {
-	PLAIN_NUMBER,
 	booleanPairFor,
+	canonicalNumber,
 	dateFromParts,
 	isMissingToken,
 	parseDateParts,
@@ -13,59 +13,7 @@ import {
 
 const PLAIN = -2;
 
-/**
- * Whether a text that matched PLAIN_NUMBER is exactly how JavaScript prints its value, checked without
- * allocating in the common cases: no exponent, no trailing fractional zero, not "-0", and short enough that
- * the digits survive a round trip through a double.
- */
-function isCanonicalNumber(cell: string): boolean {
-	const last = cell.charCodeAt(cell.length - 1);
-	if (cell.indexOf('e') >= 0 || cell.indexOf('E') >= 0) return String(Number(cell)) === cell;
-	if (cell.indexOf('.') >= 0 && last === 48 /* 0 */) return false;
-	if (cell === '-0') return false;
-	return cell.length <= 15 || String(Number(cell)) === cell;
-}
 const MISSING = -1;
-
-/**
- * Whether `cell` is a plain number written exactly as JavaScript prints it ("1.5", not "1.50", "01" or "1e5").
- * Short cells without an exponent (nearly all of them) are checked by one scan of their characters; the rest
- * by the regular expression and a round trip.
- */
-export function isCanonicalPlainNumber(cell: string): boolean {
-	const n = cell.length;
-	if (n > 15) return n < 25 && PLAIN_NUMBER.test(cell) && isCanonicalNumber(cell);
-	let i = 0;
-	if (cell.charCodeAt(0) === 45 /* - */) i = 1;
-	const first = cell.charCodeAt(i);
-	if (!(first >= 48 && first <= 57)) return false;
-	i++;
-	if (first === 48 && i < n && cell.charCodeAt(i) !== 46 /* . */)
-		return isExponent(cell, i) && slowCheck(cell);
-	while (i < n) {
-		const c = cell.charCodeAt(i);
-		if (c < 48 || c > 57) break;
-		i++;
-	}
-	if (i === n) return !(n === 2 && first === 48); // "-0" prints as "0"
-	if (cell.charCodeAt(i) !== 46) return isExponent(cell, i) && slowCheck(cell);
-	const fraction = ++i;
-	while (i < n) {
-		const c = cell.charCodeAt(i);
-		if (c < 48 || c > 57) return isExponent(cell, i) && slowCheck(cell);
-		i++;
-	}
-	return i > fraction && cell.charCodeAt(n - 1) !== 48; // "1." is not a number; "1.50" prints as "1.5"
-}
-
-function isExponent(cell: string, i: number): boolean {
-	const c = cell.charCodeAt(i);
-	return c === 101 || c === 69;
-}
-
-function slowCheck(cell: string): boolean {
-	return PLAIN_NUMBER.test(cell) && isCanonicalNumber(cell);
-}
 
 /**
  * A copy of `text` that does not keep alive the chunk of the file it was cut from: V8 represents a slice of a
@@ -144,11 +92,12 @@ export class ColumnBuilder {
 			this.codes[i] = MISSING;
 			return;
 		}
-		// Fast path for numbers in canonical form only ("1.5", not "1.50" or "1e5"), so that a column that turns
-		// out to hold text gives back exactly what the file said.
-		if (isCanonicalPlainNumber(cell)) {
+		// Numbers in canonical form only ("1.5", not "1.50" or "1e5"), so that a column that turns out to hold
+		// text gives back exactly what the file said.
+		const value = canonicalNumber(cell);
+		if (value === value) {
 			if (!this.plain) this.plain = new Float64Array(this.codes.length);
-			this.plain[i] = Number(cell);
+			this.plain[i] = value;
 			this.codes[i] = PLAIN;
 			this.plainCount++;
 			return;
@@ -479,7 +428,7 @@ export class ColumnBuilder {
 		const n = codes.length;
 		const out = new Int32Array(n);
 		const dictionary: string[] = [];
-		if (this.plainDistinct && this.distinct.every((_, c) => missingEntry[c])) {
+		if (this.plainDistinct) {
 			// Numbers only, each different (checked by inference): one entry per row in order, no lookups.
 			for (let i = 0; i < n; i++) {
 				if (codes[i] !== PLAIN) out[i] = -1;

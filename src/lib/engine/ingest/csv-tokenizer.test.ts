@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '../trees/random';
-import { isCanonicalPlainNumber } from './column-builder';
 import { CsvSyntaxError, CsvTokenizer, type CsvCell } from './csv-tokenizer';
+import { canonicalNumber } from './values';
 
 /** Tokenizes `text` fed in pieces cut at `cuts` (offsets), returning the records. */
 function tokenize(text: string, cuts: number[] = [], delimiter = ',', numbers = false): CsvCell[][] {
@@ -150,7 +150,8 @@ describe('CsvTokenizer', () => {
 		const [record] = tokenize(cells.join(',') + '\n', [], ',', true);
 		record.forEach((cell, k) => {
 			const text = cells[k];
-			if (text.length <= 15 && isCanonicalPlainNumber(text)) {
+			// Canonical, short and without an exponent: what the tokenizer reads as a number.
+			if (text.length <= 15 && !/[eE]/.test(text) && !Number.isNaN(canonicalNumber(text))) {
 				expect([text, cell]).toEqual([text, Number(text)]);
 				expect(String(cell)).toBe(text);
 			} else expect([text, cell]).toEqual([text, text]);

@@ -13,6 +13,8 @@
  * per chunk).
  */
 
+import { plainNumberAt } from './values';
+
 const QUOTE = 34;
 const LF = 10;
 const CR = 13;
@@ -45,6 +47,11 @@ export interface CsvTokenizerOptions {
 	numbers?: boolean;
 }
 
+/** A delimiter is one character other than a quote or a line end. */
+export function isUsableDelimiter(delimiter: string): boolean {
+	return delimiter.length === 1 && delimiter !== '"' && delimiter !== '\n' && delimiter !== '\r';
+}
+
 export class CsvTokenizer {
 	private carry = '';
 	/**
@@ -69,7 +76,7 @@ export class CsvTokenizer {
 		options: CsvTokenizerOptions = {}
 	) {
 		this.numbers = options.numbers ?? false;
-		if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r')
+		if (!isUsableDelimiter(delimiter))
 			throw new Error(
 				`A CSV delimiter is one character other than a quote or a line end, not ${JSON.stringify(delimiter)}.`
 			);
@@ -188,43 +195,4 @@ export class CsvTokenizer {
 		if (cells.length === 1 && cells[0] === '') return; // an empty line
 		this.onRecord(cells, ++this.records);
 	}
-}
-
-/** Powers of ten that a double holds exactly. */
-const EXACT_POWERS_OF_TEN = Array.from({ length: 16 }, (_, k) => 10 ** k);
-
-/**
- * The value of `text[start..end)` (at most 15 characters) when it is a canonical plain number — optional "-",
- * digits without a leading zero, an optional fraction not ending in 0, not "-0" — and NaN otherwise. With at
- * most 15 digits the digits form an exact integer and 10^k is exact, so one division, rounded correctly as
- * IEEE division is, gives the same double as `Number(text)` (Clinger's fast path).
- */
-export function plainNumberAt(text: string, start: number, end: number): number {
-	let i = start;
-	const negative = text.charCodeAt(i) === 45; // -
-	if (negative && ++i === end) return NaN;
-	const first = text.charCodeAt(i) - 48;
-	if (!(first >= 0 && first <= 9)) return NaN;
-	let mantissa = first;
-	i++;
-	if (first === 0 && i < end && text.charCodeAt(i) !== 46) return NaN; // "01", or "0e5": not canonical here
-	for (; i < end; i++) {
-		const digit = text.charCodeAt(i) - 48;
-		if (!(digit >= 0 && digit <= 9)) break;
-		mantissa = mantissa * 10 + digit;
-	}
-	let scale = 0;
-	if (i < end) {
-		if (text.charCodeAt(i) !== 46) return NaN; // ".": anything else (an exponent, a letter) is not plain
-		const fraction = ++i;
-		for (; i < end; i++) {
-			const digit = text.charCodeAt(i) - 48;
-			if (!(digit >= 0 && digit <= 9)) return NaN;
-			mantissa = mantissa * 10 + digit;
-		}
-		scale = end - fraction;
-		if (scale === 0 || text.charCodeAt(end - 1) === 48) return NaN; // "1." or "1.50"
-	} else if (negative && mantissa === 0) return NaN; // "-0" prints as "0"
-	const value = scale ? mantissa / EXACT_POWERS_OF_TEN[scale] : mantissa;
-	return negative ? -value : value;
 }

@@ -1,7 +1,7 @@
 import Papa from 'papaparse';
 import type { ColumnType } from '../frame/types';
 import type { ColumnBuilder } from './column-builder';
-import { CsvSyntaxError, CsvTokenizer, type CsvCell } from './csv-tokenizer';
+import { CsvSyntaxError, CsvTokenizer, isUsableDelimiter, type CsvCell } from './csv-tokenizer';
 import { IngestError } from './errors';
 import { detectEncoding, sniffFileKind } from './sniff';
 import {
@@ -215,7 +215,7 @@ export async function readCsv(
 			skipEmptyLines: true,
 			preview: 10
 		}).meta.delimiter;
-	if (delimiter.length !== 1 || /["\r\n]/.test(delimiter)) {
+	if (!isUsableDelimiter(delimiter)) {
 		throw new IngestError(
 			'bad_delimiter',
 			`The delimiter must be one character other than a quote or a line end; ${JSON.stringify(delimiter)} is not.`,

@@ -23,6 +23,61 @@ export function isMissingToken(raw: string): boolean {
 /** Plain numbers as a program writes them: no leading zeros (so ZIP codes like 00123 stay text). */
 export const PLAIN_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
+/**
+ * The value of a plain number written exactly as JavaScript prints it ("1.5", not "1.50", "01" or "1e5"), or NaN
+ * for any other text: only such cells are read as numbers while a column is collected, so a column that turns
+ * out to hold text gives back exactly what the file said. Short cells are read by `plainNumberAt`; exponents
+ * and long cells by the regular expression and a round trip.
+ */
+export function canonicalNumber(cell: string): number {
+	const n = cell.length;
+	if (n === 0) return NaN;
+	if (n <= 15) {
+		const value = plainNumberAt(cell, 0, n);
+		if (value === value || (cell.indexOf('e') < 0 && cell.indexOf('E') < 0)) return value;
+	}
+	return n < 25 && PLAIN_NUMBER.test(cell) && String(Number(cell)) === cell ? Number(cell) : NaN;
+}
+
+/** Powers of ten that a double holds exactly. */
+const EXACT_POWERS_OF_TEN = Array.from({ length: 16 }, (_, k) => 10 ** k);
+
+/**
+ * The value of `text[start..end)` (at most 15 characters) when it is a canonical plain number — optional "-",
+ * digits without a leading zero, an optional fraction not ending in 0, not "-0" — and NaN otherwise. With at
+ * most 15 digits the digits form an exact integer and 10^k is exact, so one division, rounded correctly as
+ * IEEE division is, gives the same double as `Number(text)` (Clinger's fast path).
+ */
+export function plainNumberAt(text: string, start: number, end: number): number {
+	let i = start;
+	const negative = text.charCodeAt(i) === 45; // -
+	if (negative && ++i === end) return NaN;
+	const first = text.charCodeAt(i) - 48;
+	if (!(first >= 0 && first <= 9)) return NaN;
+	let mantissa = first;
+	i++;
+	if (first === 0 && i < end && text.charCodeAt(i) !== 46) return NaN; // "01", or "0e5": not canonical here
+	for (; i < end; i++) {
+		const digit = text.charCodeAt(i) - 48;
+		if (!(digit >= 0 && digit <= 9)) break;
+		mantissa = mantissa * 10 + digit;
+	}
+	let scale = 0;
+	if (i < end) {
+		if (text.charCodeAt(i) !== 46) return NaN; // ".": anything else (an exponent, a letter) is not plain
+		const fraction = ++i;
+		for (; i < end; i++) {
+			const digit = text.charCodeAt(i) - 48;
+			if (!(digit >= 0 && digit <= 9)) return NaN;
+			mantissa = mantissa * 10 + digit;
+		}
+		scale = end - fraction;
+		if (scale === 0 || text.charCodeAt(end - 1) === 48) return NaN; // "1." or "1.50"
+	} else if (negative && mantissa === 0) return NaN; // "-0" prints as "0"
+	const value = scale ? mantissa / EXACT_POWERS_OF_TEN[scale] : mantissa;
+	return negative ? -value : value;
+}
+
 export type DecimalMark = '.' | ',';
 export type NumberUnit = 'currency' | 'percent' | undefined;
 
