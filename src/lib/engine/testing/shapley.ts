@@ -3,7 +3,7 @@
  * |S|!(F − |S| − 1)!/F!. Exponential, so only for a handful of features; it is the reference the fast
  * algorithms are checked against.
  */
-import type { FlatTree } from '../trees/tree';
+import { goesLeft, type FlatTree } from '../trees/tree';
 
 function factorial(k: number): number {
 	return k <= 1 ? 1 : k * factorial(k - 1);
@@ -23,7 +23,7 @@ export function bruteForceShapley(F: number, v: (known: Set<number>) => number):
 	return phi;
 }
 
-/** A numeric-split tree's expected output when only the `known` features of `row` are known (TreeSHAP's v). */
+/** A tree's expected output when only the `known` features of `row` are known (TreeSHAP's v). */
 export function conditionalExpectation(
 	tree: FlatTree,
 	row: ArrayLike<number>,
@@ -35,8 +35,7 @@ export function conditionalExpectation(
 	const l = tree.left[node];
 	const r = tree.right[node];
 	if (known.has(tree.feature[node])) {
-		const x = row[tree.feature[node]];
-		const left = Number.isNaN(x) ? tree.missingLeft[node] === 1 : x <= tree.threshold[node];
+		const left = goesLeft(tree, node, row[tree.feature[node]]);
 		return conditionalExpectation(tree, row, known, left ? l : r, slot);
 	}
 	return (

@@ -9,7 +9,12 @@
  * prediction's explanation.
  *
  * For a tree, Σ contributions + expectedValue(tree) = the tree's output for the row.
+ *
+ * Trees small enough to have per-leaf tables (shap-leaf-tables.ts; every serving-sized boosting tree) are
+ * explained from those instead, 3–4× faster; this recursion is the reference they are tested against and the
+ * path for deep trees.
  */
+import { buildLeafTables, leafTableShap, type LeafTables } from './shap-leaf-tables';
 import { goesLeft, treeDepth, type FlatTree } from './tree';
 
 /** Path segments, one per recursion level, each right after its parent's (sized for the deepest tree seen). */
@@ -79,7 +84,7 @@ function unwoundSum(at: number, last: number, index: number): number {
 }
 
 /** Where SHAP values go: `phi[feature · stride + first + s] += scale · φ` for leaf slot `leafFirst + s`, s < count. */
-interface Target {
+export interface Target {
 	phi: Float64Array;
 	stride: number;
 	first: number;
@@ -144,7 +149,8 @@ function recurse(
 
 const depths = new WeakMap<FlatTree, number>();
 
-function treeShap(tree: FlatTree, row: ArrayLike<number>, out: Target): void {
+/** Algorithm 2 for one tree: the reference, and the path for trees too deep for leaf tables. */
+export function recursiveTreeShap(tree: FlatTree, row: ArrayLike<number>, out: Target): void {
 	let depth = depths.get(tree);
 	if (depth === undefined) {
 		depth = treeDepth(tree);
@@ -152,6 +158,18 @@ function treeShap(tree: FlatTree, row: ArrayLike<number>, out: Target): void {
 	}
 	ensurePathCapacity(depth);
 	recurse(tree, row, out, 0, 0, 0, 1, 1, -1);
+}
+
+const leafTables = new WeakMap<FlatTree, LeafTables | null>();
+
+function treeShap(tree: FlatTree, row: ArrayLike<number>, out: Target): void {
+	let tables = leafTables.get(tree);
+	if (tables === undefined) {
+		tables = buildLeafTables(tree);
+		leafTables.set(tree, tables);
+	}
+	if (tables) leafTableShap(tree, tables, row, out);
+	else recursiveTreeShap(tree, row, out);
 }
 
 /**
