@@ -165,6 +165,33 @@ describe('deployments API', () => {
 		expect(p.explanation).toHaveLength(5);
 		for (const c of p.explanation) expect(Object.keys(c).sort()).toEqual(['contribution', 'feature']);
 
+		// A key's request is answered ahead of SvelteKit (predict-node.ts), a session's by the SvelteKit route:
+		// the same answer, headers and errors either way.
+		const viaKit = await call({ cookie: alice }, 'POST', `/api/v1/deployments/${slug}/predict`, row);
+		expect(viaKit.status).toBe(200);
+		expect(viaKit.body).toEqual(one.body);
+		for (const name of [
+			'content-type',
+			'cache-control',
+			'x-content-type-options',
+			'referrer-policy',
+			'x-frame-options',
+			'access-control-allow-origin',
+			'access-control-expose-headers',
+			'x-hunch-deployment-version',
+			'x-ratelimit-limit'
+		])
+			expect(one.headers.get(name), name).toBe(viaKit.headers.get(name));
+		const emptyByKey = await call({ key: aliceKey }, 'POST', `/api/v1/deployments/${slug}/predict`, {
+			rows: []
+		});
+		const emptyByKit = await call({ cookie: alice }, 'POST', `/api/v1/deployments/${slug}/predict`, {
+			rows: []
+		});
+		expect(emptyByKey.status).toBe(400);
+		expect(emptyByKit.body).toEqual(emptyByKey.body);
+		expect(emptyByKit.headers.get('content-type')).toBe(emptyByKey.headers.get('content-type'));
+
 		const all = await call({ key: aliceKey }, 'POST', `/api/v1/deployments/${slug}/predict?explain=all`, row);
 		const sum = all.body.predictions[0].explanation.reduce(
 			(s: number, c: { contribution: number }) => s + c.contribution,

@@ -4,4 +4,17 @@ if (process.channel) {
 	process.channel.unref();
 	process.on('disconnect', () => process.kill(process.pid, 'SIGTERM'));
 }
-await import('../build/index.js');
+const { server } = await import('../build/index.js');
+
+// Prediction requests are offered to the app's early handler before SvelteKit sees them
+// (src/lib/server/deployments/predict-node.ts, registered by the init hook when the server bundle loaded);
+// whatever it does not take goes on to SvelteKit as usual. Polka listens with `server.attach`.
+const early = globalThis[Symbol.for('hunch.earlyRequestHandler')];
+if (typeof early === 'function') {
+	const http = server.server;
+	const kit = server.attach;
+	http.removeListener('request', kit);
+	http.prependListener('request', (req, res) => early(req, res, () => kit(req, res)));
+} else {
+	console.warn('[web] no early request handler registered: every request goes through SvelteKit');
+}

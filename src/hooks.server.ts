@@ -6,9 +6,16 @@ import { authenticateApiKey } from '$lib/server/auth/api-key';
 import { clearSessionCookie, readSessionCookie, setSessionCookie } from '$lib/server/auth/cookies';
 import { validateSessionToken } from '$lib/server/auth/session';
 import { isDatabaseUnavailable } from '$lib/server/db';
+import {
+	INTERNAL_ERROR_MESSAGE,
+	OUTAGE_MESSAGE,
+	OUTAGE_RETRY_SECONDS,
+	SECURITY_HEADERS
+} from '$lib/server/http/common-responses';
 import { isApiPath, isPublicPath } from '$lib/server/http/public-paths';
 import { removeStaleUploads } from '$lib/server/datasets/upload';
 import { MAX_PREDICT_BODY_BYTES } from '$lib/server/deployments/predict';
+import { registerEarlyRequestHandler } from '$lib/server/deployments/predict-node';
 
 /**
  * Request bodies are small everywhere except on the upload route, which streams up to HUNCH_MAX_UPLOAD_MB, and
@@ -27,21 +34,25 @@ function bodyLimit(pathname: string): number {
 }
 
 export const init: ServerInit = () => {
+	registerEarlyRequestHandler();
 	const removed = removeStaleUploads();
 	if (removed) console.log(`[web] removed ${removed} unfinished upload(s) left by an earlier run`);
 };
 
-const OUTAGE_MESSAGE =
-	'Hunch cannot reach its database right now. Nothing is lost: it reconnects by itself when the database is back. Try again in a moment.';
-
 function outageResponse(pathname: string): Response {
 	if (isApiPath(pathname) || pathname === '/healthz') {
-		return apiError(503, 'service_unavailable', OUTAGE_MESSAGE, {}, { 'Retry-After': '5' });
+		return apiError(
+			503,
+			'service_unavailable',
+			OUTAGE_MESSAGE,
+			{},
+			{ 'Retry-After': String(OUTAGE_RETRY_SECONDS) }
+		);
 	}
 	const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Hunch is reconnecting</title></head><body style="font-family:system-ui;max-width:36rem;margin:4rem auto;line-height:1.5"><h1>Hunch is reconnecting</h1><p>${OUTAGE_MESSAGE}</p></body></html>`;
 	return new Response(html, {
 		status: 503,
-		headers: { 'Content-Type': 'text/html; charset=utf-8', 'Retry-After': '5' }
+		headers: { 'Content-Type': 'text/html; charset=utf-8', 'Retry-After': String(OUTAGE_RETRY_SECONDS) }
 	});
 }
 
@@ -130,9 +141,7 @@ const limitBodySize: Handle = async ({ event, resolve }) => {
 const securityHeaders: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
 	try {
-		response.headers.set('X-Content-Type-Options', 'nosniff');
-		response.headers.set('Referrer-Policy', 'same-origin');
-		response.headers.set('X-Frame-Options', 'DENY');
+		for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.headers.set(name, value);
 		if (response.headers.get('content-type')?.startsWith('text/html')) {
 			response.headers.set('Cross-Origin-Opener-Policy', 'same-origin');
 		}
@@ -239,5 +248,5 @@ export const handleError: HandleServerError = ({ error, event, status, message }
 	}
 	if (status >= 500) console.error(`[web] ${event.request.method} ${event.url.pathname}:`, error);
 	// Never leak internals to the client.
-	return { message: status >= 500 ? 'Something went wrong on our side.' : message };
+	return { message: status >= 500 ? INTERNAL_ERROR_MESSAGE : message };
 };

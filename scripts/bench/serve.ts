@@ -7,12 +7,16 @@
  *   - single-row requests, with the default top-5 contributions and with explain=none;
  *   - 1,000-row batch requests, both ways (rows/s);
  * beside a bare Node.js HTTP server (the ceiling) that answers every POST with a fixed body the size of a
- * real single-row answer, loaded the same way in the same run. Each server is one process; autocannon runs
- * here (on a 2-core machine: one core each). The rate limit is raised for the run; its check still runs.
+ * real single-row answer, loaded the same way in the same run, and the same bare server spinning 50 µs per
+ * request first (calibration: on a small VM, a server that is the bottleneck pays for waking the load
+ * generator on every answer, so even 50 µs of work costs far more than 50 µs of throughput). Each server is
+ * one process; autocannon runs here (on a 2-core machine: one core each). The rate limit is raised for the
+ * run; its check still runs. Each row also gives the server's CPU time per request (from /proc).
  * Prints a table and one JSON line. Numbers, no thresholds.
  */
 import autocannon from 'autocannon';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -44,6 +48,8 @@ const flag = (name: string, fallback: number) => {
 const DURATION = flag('duration', 10);
 const CONNECTIONS = flag('connections', 8);
 const TREES = 100;
+/** The calibration row's work per request (about what answering one row with explain=none costs in-process). */
+const BUSY_MICROS = 50;
 
 /** The customer-churn-like table's model: AutoML's artifact shape, with one 100-tree boosting model in it. */
 async function hundredTreeModel(): Promise<{ artifact: ModelArtifact; rows: Record<string, unknown>[] }> {
@@ -88,6 +94,17 @@ async function hundredTreeModel(): Promise<{ artifact: ModelArtifact; rows: Reco
 	return { artifact, rows };
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc (null where there is none). */
+function cpuSeconds(pid: number | undefined): number | null {
+	try {
+		const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+		// utime and stime are fields 14 and 15 of the whole line: 12 and 13 after "pid (comm) ".
+		return (Number(fields[11]) + Number(fields[12])) / 100;
+	} catch {
+		return null;
+	}
+}
+
 interface Load {
 	name: string;
 	rowsPerRequest: number;
@@ -96,6 +113,8 @@ interface Load {
 	p50Ms: number;
 	p99Ms: number;
 	failed: number;
+	/** The answering server's CPU time (user + system) per request during the measured load. */
+	serverCpuMicrosPerRequest: number | null;
 }
 
 async function load(
@@ -103,12 +122,20 @@ async function load(
 	url: string,
 	body: string,
 	rowsPerRequest: number,
-	headers: Record<string, string>
+	headers: Record<string, string>,
+	serverPid: number | undefined
 ): Promise<Load> {
 	const common = { url, method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } };
 	await autocannon({ ...common, connections: CONNECTIONS, duration: 2 }); // warm up (JIT, caches)
+	const cpuBefore = cpuSeconds(serverPid);
 	const result = await autocannon({ ...common, connections: CONNECTIONS, duration: DURATION });
+	const cpuAfter = cpuSeconds(serverPid);
+	const requests = result.requests.total;
 	return {
+		serverCpuMicrosPerRequest:
+			cpuBefore === null || cpuAfter === null || requests === 0
+				? null
+				: Math.round(((cpuAfter - cpuBefore) * 1e6) / requests),
 		name,
 		rowsPerRequest,
 		requestsPerSecond: Math.round(result.requests.average),
@@ -160,7 +187,7 @@ async function main() {
 		// --profile <dir>: a V8 CPU profile of the web server, written when it stops.
 		const profileDir = args.includes('--profile') ? args[args.indexOf('--profile') + 1] : null;
 		const web = spawnNode(
-			[...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []), 'build/index.js'],
+			[...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []), 'scripts/serve-web.js'],
 			cleanEnv({ DATABASE_URL: url, PORT: String(webPort), HUNCH_PREDICT_RATE_LIMIT: '1000000000' })
 		);
 		children.push(web);
@@ -176,20 +203,34 @@ async function main() {
 		if (!sample.ok) throw new Error(`predict answered ${sample.status}: ${await sample.text()}`);
 		const answer = await sample.text();
 
-		const barePort = await findFreePort();
-		const bare = spawnNode(
-			[
-				'-e',
-				`const body = ${JSON.stringify(answer)};
-				require('node:http').createServer((req, res) => {
-					req.resume();
-					req.on('end', () => { res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }); res.end(body); });
-				}).listen(${barePort}, () => console.log('bare listening'));`
-			],
-			cleanEnv({})
-		);
-		children.push(bare);
-		await bare.waitFor(/bare listening/);
+		/**
+		 * The bare server answers every POST with the fixed body; with `busyMicros` it first spins that long, as a
+		 * server doing that much work per request would (the calibration row: what such a server reaches here).
+		 */
+		const startBare = async (busyMicros: number) => {
+			const port = await findFreePort();
+			const server = spawnNode(
+				[
+					'-e',
+					`const body = ${JSON.stringify(answer)};
+					require('node:http').createServer((req, res) => {
+						req.resume();
+						req.on('end', () => {
+							const until = performance.now() + ${busyMicros / 1000};
+							while (performance.now() < until);
+							res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+							res.end(body);
+						});
+					}).listen(${port}, () => console.log('bare listening'));`
+				],
+				cleanEnv({})
+			);
+			children.push(server);
+			await server.waitFor(/bare listening/);
+			return { url: `http://127.0.0.1:${port}/`, pid: server.child.pid };
+		};
+		const bare = await startBare(0);
+		const busy = await startBare(BUSY_MICROS);
 
 		const batch = JSON.stringify({ rows: rows.slice(0, 1000) });
 		const loads: [string, string, string, number, Record<string, string>][] = [
@@ -199,17 +240,18 @@ async function main() {
 			['1,000 rows, explain=none', `${endpoint}?explain=none`, batch, 1000, auth]
 		];
 		const results = [
-			await load('bare Node.js server (fixed answer)', `http://127.0.0.1:${barePort}/`, one, 1, {})
+			await load('bare Node.js server (fixed answer)', bare.url, one, 1, {}, bare.pid),
+			await load(`bare server + ${BUSY_MICROS} µs of work`, busy.url, one, 1, {}, busy.pid)
 		];
 		for (const [name, target, body, rowCount, headers] of loads)
-			if (name.includes(only)) results.push(await load(name, target, body, rowCount, headers));
+			if (name.includes(only)) results.push(await load(name, target, body, rowCount, headers, web.child.pid));
 		const ceiling = results[0].requestsPerSecond;
 		console.log(
-			`\n${'load'.padEnd(36)}${'req/s'.padStart(9)}${'rows/s'.padStart(10)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'vs bare'.padStart(9)}${'failed'.padStart(8)}`
+			`\n${'load'.padEnd(36)}${'req/s'.padStart(9)}${'rows/s'.padStart(10)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'vs bare'.padStart(9)}${'failed'.padStart(8)}${'CPU µs/req'.padStart(12)}`
 		);
 		for (const r of results)
 			console.log(
-				`${r.name.padEnd(36)}${String(r.requestsPerSecond).padStart(9)}${String(r.rowsPerSecond).padStart(10)}${String(r.p50Ms).padStart(9)}${String(r.p99Ms).padStart(9)}${(r.requestsPerSecond / ceiling).toFixed(2).padStart(9)}${String(r.failed).padStart(8)}`
+				`${r.name.padEnd(36)}${String(r.requestsPerSecond).padStart(9)}${String(r.rowsPerSecond).padStart(10)}${String(r.p50Ms).padStart(9)}${String(r.p99Ms).padStart(9)}${(r.requestsPerSecond / ceiling).toFixed(2).padStart(9)}${String(r.failed).padStart(8)}${String(r.serverCpuMicrosPerRequest ?? '–').padStart(12)}`
 			);
 		console.log(
 			JSON.stringify({

@@ -31,12 +31,12 @@ export interface LeafTables {
 	/** Per leaf: its node (for its values). */
 	leafNode: Int32Array;
 	/** Per split node: its feature's bit in the tree's feature mask (at most 32 distinct features). */
-	nodeBit: Uint32Array;
+	nodeBit: Int32Array;
 	/** Per leaf l: its unique path features are featureStart[l] … featureStart[l + 1] − 1. */
 	featureStart: Int32Array;
 	feature: Int32Array;
 	/** Each unique path feature's bit in the tree's feature mask. */
-	featureBit: Uint32Array;
+	featureBit: Int32Array;
 	/** z_j: the product of the cover fractions of the feature's splits on the path. */
 	zero: Float64Array;
 	/** Per leaf l: G of subset H is g[tableStart[l] + H]. */
@@ -78,7 +78,7 @@ export function buildLeafTables(tree: FlatTree): LeafTables | null {
 	for (let node = 0; node < nodes; node++)
 		if (tree.left[node] >= 0 && (tree.left[node] <= node || tree.right[node] <= node)) return null;
 	const bitOf = new Map<number, number>();
-	const nodeBit = new Uint32Array(nodes);
+	const nodeBit = new Int32Array(nodes);
 	for (let node = 0; node < nodes; node++) {
 		if (tree.left[node] < 0) continue;
 		const f = tree.feature[node];
@@ -144,7 +144,7 @@ export function buildLeafTables(tree: FlatTree): LeafTables | null {
 		nodeBit,
 		featureStart: Int32Array.from(featureStart),
 		feature: Int32Array.from(features),
-		featureBit: Uint32Array.from(features, (f) => 1 << bitOf.get(f)!),
+		featureBit: Int32Array.from(features, (f) => 1 << bitOf.get(f)!),
 		zero: Float64Array.from(zeros),
 		tableStart: Int32Array.from(tableStart),
 		g
@@ -155,18 +155,18 @@ export function buildLeafTables(tree: FlatTree): LeafTables | null {
  * Per node, the tree's features the row has followed at every split from the root (bit set = still "hot"),
  * reused across calls.
  */
-let hotMask = new Uint32Array(0);
+let hotMask = new Int32Array(0);
 
 /** Adds one tree's SHAP values for `row` into `out`, from the tree's tables. */
 export function leafTableShap(tree: FlatTree, t: LeafTables, row: ArrayLike<number>, out: Target): void {
 	const nodes = tree.left.length;
-	if (hotMask.length < nodes) hotMask = new Uint32Array(nodes * 2);
+	if (hotMask.length < nodes) hotMask = new Int32Array(nodes * 2);
 	const { left, right, threshold, missingLeft, categoryStart } = tree;
 	const splitFeature = tree.feature;
 	const { nodeBit, featureStart, feature, featureBit, zero, tableStart, g } = t;
 	// One pass from the root down (parents come first): the child the row takes keeps the parent's mask, the
 	// other loses the split feature's bit.
-	hotMask[0] = 0xffffffff;
+	hotMask[0] = -1;
 	for (let node = 0; node < nodes; node++) {
 		const l = left[node];
 		if (l < 0) continue;
@@ -189,12 +189,14 @@ export function leafTableShap(tree: FlatTree, t: LeafTables, row: ArrayLike<numb
 	}
 	const { phi, stride, first, count, leafFirst, scale } = out;
 	const width = tree.width;
-	const leaves = t.leafNode.length;
+	const values = tree.value;
+	const leafNode = t.leafNode;
+	const leaves = leafNode.length;
 	for (let l = 0; l < leaves; l++) {
 		const from = featureStart[l];
 		const d = featureStart[l + 1] - from;
 		if (d === 0) continue;
-		const node = t.leafNode[l];
+		const node = leafNode[l];
 		const mask = hotMask[node];
 		let hot = 0;
 		let coldProduct = scale;
@@ -205,11 +207,13 @@ export function leafTableShap(tree: FlatTree, t: LeafTables, row: ArrayLike<numb
 		const table = tableStart[l];
 		const coldShare = -coldProduct * g[table + hot];
 		const valueAt = node * width + leafFirst;
+		const value = values[valueAt];
 		for (let j = 0; j < d; j++) {
 			const share =
 				((hot >> j) & 1) === 1 ? (1 - zero[from + j]) * coldProduct * g[table + (hot ^ (1 << j))] : coldShare;
 			const at = feature[from + j] * stride + first;
-			for (let s = 0; s < count; s++) phi[at + s] += share * tree.value[valueAt + s];
+			if (count === 1) phi[at] += share * value;
+			else for (let s = 0; s < count; s++) phi[at + s] += share * values[valueAt + s];
 		}
 	}
 }

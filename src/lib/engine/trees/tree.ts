@@ -76,12 +76,19 @@ export function addTreePredictions(
 	offset = 0
 ): void {
 	const n = Math.floor(out.length / stride);
-	const leaves = leafIndices(tree, features, n);
-	const width = tree.width;
+	const { feature, threshold, missingLeft, left, right, categoryStart, value, width } = tree;
 	for (let i = 0; i < n; i++) {
+		let node = 0;
+		while (left[node] >= 0) {
+			const x = features[feature[node]][i];
+			let toLeft: boolean;
+			if (categoryStart[node] < 0) toLeft = x !== x ? missingLeft[node] === 1 : x <= threshold[node];
+			else toLeft = goesLeft(tree, node, x);
+			node = toLeft ? left[node] : right[node];
+		}
 		const at = i * stride + offset;
-		const from = leaves[i] * width;
-		for (let k = 0; k < width; k++) out[at + k] += tree.value[from + k];
+		const from = node * width;
+		for (let k = 0; k < width; k++) out[at + k] += value[from + k];
 	}
 }
 

@@ -13,6 +13,15 @@ export type ApiErrorCode =
 	| 'service_unavailable'
 	| 'internal_error';
 
+/** The body of every API error: `{"error": {"code", "message", "details"}}`. */
+export function apiErrorBody(
+	code: ApiErrorCode,
+	message: string,
+	details: Record<string, unknown> = {}
+): string {
+	return JSON.stringify({ error: { code, message, details } });
+}
+
 /** Every API error has the same shape: `{"error": {"code", "message", "details"}}`. */
 export function apiError(
 	status: number,

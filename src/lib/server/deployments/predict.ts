@@ -1,12 +1,13 @@
 /**
  * `POST /api/v1/deployments/{slug}/predict`: who may call, how often, what the body must hold, and the answer.
- * Kept apart from the route so the rules read in one place and the benchmark exercises exactly this code.
+ * Kept apart from any transport so the rules read in one place: the SvelteKit route and the Node.js fast path
+ * (predict-node.ts) both answer with exactly this code.
  */
 import type { ModelArtifact } from '../../engine/automl/artifact';
 import { selectRows } from '../../engine/frame/select';
 import { predictRows, type PredictOptions, type RowPrediction } from '../../engine/serve/predict-rows';
 import { parseRows, type ParsedRows } from '../../engine/serve/rows';
-import { apiError, type ApiErrorCode } from '../api/errors';
+import { apiErrorBody, type ApiErrorCode } from '../api/errors';
 import type { Serving } from './serving';
 import type { ServedDeployment } from './serving-cache';
 
@@ -27,6 +28,33 @@ const FIRST_SLICE_ROWS = 50;
 const MAX_SLICE_ROWS = 2_000;
 /** Time one request may spend on contributions; later rows of a batch are answered without them. */
 const EXPLAIN_BUDGET_MS = 10_000;
+
+/**
+ * Predictions may be requested from any web page (a key in the Authorization header, or none for a public
+ * deployment); the session cookie is never sent cross-site (SameSite=Lax), so allowing any origin exposes
+ * nothing a script could not already reach.
+ */
+export const PREDICT_CORS_HEADERS: Readonly<Record<string, string>> = {
+	'Access-Control-Allow-Origin': '*',
+	'Access-Control-Expose-Headers':
+		'Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-Hunch-Deployment-Version'
+};
+
+/** What the answer needs of the request, whichever server received it. */
+export interface PredictRequest {
+	/** The Content-Type header, if any. */
+	contentType: string | null;
+	searchParams: URLSearchParams;
+	/** The body as text (read only after the caller is authorised and within its rate limit). */
+	text(): Promise<string>;
+}
+
+export interface PredictAnswer {
+	status: number;
+	headers: Record<string, string>;
+	/** JSON text. */
+	body: string;
+}
 
 export interface PredictCaller {
 	userId: string | null;
@@ -67,8 +95,8 @@ function authorise(served: ServedDeployment, slug: string, caller: PredictCaller
 	);
 }
 
-function readOptions(url: URL): PredictOptions {
-	const explain = url.searchParams.get('explain') ?? 'top';
+function readOptions(searchParams: URLSearchParams): PredictOptions {
+	const explain = searchParams.get('explain') ?? 'top';
 	if (explain !== 'top' && explain !== 'all' && explain !== 'none')
 		throw new PredictError(
 			400,
@@ -78,7 +106,7 @@ function readOptions(url: URL): PredictOptions {
 				field: 'explain'
 			}
 		);
-	const topText = url.searchParams.get('top');
+	const topText = searchParams.get('top');
 	const top = topText === null ? 5 : Number(topText);
 	if (!Number.isInteger(top) || top < 1 || top > MAX_TOP)
 		throw new PredictError(400, 'bad_request', `"top" must be a whole number from 1 to ${MAX_TOP}.`, {
@@ -87,8 +115,8 @@ function readOptions(url: URL): PredictOptions {
 	return { explain, top };
 }
 
-async function readRows(request: Request): Promise<unknown[]> {
-	if (!/^application\/json\b/i.test(request.headers.get('content-type') ?? ''))
+async function readRows(request: PredictRequest): Promise<unknown[]> {
+	if (!/^application\/json\b/i.test(request.contentType ?? ''))
 		throw new PredictError(
 			415,
 			'unsupported_media_type',
@@ -206,13 +234,12 @@ export async function answerPredict(
 	serving: Serving,
 	slug: string,
 	caller: PredictCaller,
-	request: Request,
-	url: URL
-): Promise<Response> {
+	request: PredictRequest
+): Promise<PredictAnswer> {
 	const started = performance.now();
 	let served: ServedDeployment | null = null;
 	let rowCount = 0;
-	let response: Response;
+	let reply: PredictAnswer;
 	let errorCode: string | null = null;
 	try {
 		served = await serving.cache.get(slug);
@@ -235,21 +262,28 @@ export async function answerPredict(
 				{ limit: decision.limit, retryAfterSeconds: decision.retryAfterSeconds },
 				{ ...limitHeaders, 'Retry-After': String(decision.retryAfterSeconds) }
 			);
-		const options = readOptions(url);
+		const options = readOptions(request.searchParams);
 		const rows = await readRows(request);
 		rowCount = rows.length;
-		response = new Response(JSON.stringify(await answer(served, rows, options)), {
+		reply = {
+			status: 200,
 			headers: {
+				...PREDICT_CORS_HEADERS,
 				'Content-Type': 'application/json',
 				'Cache-Control': 'no-store',
 				'X-Hunch-Deployment-Version': String(served.pointer.version),
 				...limitHeaders
-			}
-		});
+			},
+			body: JSON.stringify(await answer(served, rows, options))
+		};
 	} catch (err) {
 		if (!(err instanceof PredictError)) throw err;
 		errorCode = err.code;
-		response = apiError(err.status, err.code, err.message, err.details, err.headers);
+		reply = {
+			status: err.status,
+			headers: { ...PREDICT_CORS_HEADERS, 'Content-Type': 'application/json', ...err.headers },
+			body: apiErrorBody(err.code, err.message, err.details)
+		};
 	}
 	if (served)
 		serving.log.record({
@@ -257,10 +291,10 @@ export async function answerPredict(
 			version: served.pointer.version,
 			keyId: caller.keyId,
 			at: new Date(),
-			status: response.status,
+			status: reply.status,
 			rows: rowCount,
 			latencyMs: performance.now() - started,
 			errorCode
 		});
-	return response;
+	return reply;
 }

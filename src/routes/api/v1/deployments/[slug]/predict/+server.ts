@@ -1,20 +1,13 @@
-import { answerPredict } from '$lib/server/deployments/predict';
+import { answerPredict, PREDICT_CORS_HEADERS } from '$lib/server/deployments/predict';
 import { appServing } from '$lib/server/deployments/serving';
 import type { RequestHandler } from './$types';
 
 /**
- * Predictions may be requested from any web page (a key in the Authorization header, or none for a public
- * deployment); the session cookie is never sent cross-site (SameSite=Lax), so allowing any origin exposes
- * nothing a script could not already reach.
+ * Most prediction requests are answered before they reach SvelteKit (predict-node.ts); this route answers the
+ * rest (a session cookie, a key that did not verify, no Content-Length, …) with the same code.
  */
-const CORS = {
-	'Access-Control-Allow-Origin': '*',
-	'Access-Control-Expose-Headers':
-		'Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-Hunch-Deployment-Version'
-};
-
 export const POST: RequestHandler = async ({ locals, params, request, url, getClientAddress }) => {
-	const response = await answerPredict(
+	const answer = await answerPredict(
 		appServing(),
 		params.slug,
 		{
@@ -23,18 +16,20 @@ export const POST: RequestHandler = async ({ locals, params, request, url, getCl
 			keyDeploymentId: locals.apiKeyDeploymentId,
 			address: getClientAddress()
 		},
-		request,
-		url
+		{
+			contentType: request.headers.get('content-type'),
+			searchParams: url.searchParams,
+			text: () => request.text()
+		}
 	);
-	for (const [name, value] of Object.entries(CORS)) response.headers.set(name, value);
-	return response;
+	return new Response(answer.body, { status: answer.status, headers: answer.headers });
 };
 
 export const OPTIONS: RequestHandler = async () =>
 	new Response(null, {
 		status: 204,
 		headers: {
-			...CORS,
+			...PREDICT_CORS_HEADERS,
 			'Access-Control-Allow-Methods': 'POST, OPTIONS',
 			'Access-Control-Allow-Headers': 'Authorization, Content-Type',
 			'Access-Control-Max-Age': '86400'
