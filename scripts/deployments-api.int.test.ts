@@ -167,6 +167,7 @@ describe('deployments API', () => {
 
 		// A key's request is answered ahead of SvelteKit (predict-node.ts), a session's by the SvelteKit route:
 		// the same answer, headers and errors either way.
+		expect(app.process.output()).not.toMatch(/fast path not installed/);
 		const viaKit = await call({ cookie: alice }, 'POST', `/api/v1/deployments/${slug}/predict`, row);
 		expect(viaKit.status).toBe(200);
 		expect(viaKit.body).toEqual(one.body);

@@ -10,11 +10,11 @@ const { server } = await import('../build/index.js');
 // (src/lib/server/deployments/predict-node.ts, registered by the init hook when the server bundle loaded);
 // whatever it does not take goes on to SvelteKit as usual. Polka listens with `server.attach`.
 const early = globalThis[Symbol.for('hunch.earlyRequestHandler')];
-if (typeof early === 'function') {
-	const http = server.server;
-	const kit = server.attach;
+const http = server.server;
+const kit = server.attach;
+if (typeof early === 'function' && typeof kit === 'function' && http.listeners('request').includes(kit)) {
 	http.removeListener('request', kit);
 	http.prependListener('request', (req, res) => early(req, res, () => kit(req, res)));
 } else {
-	console.warn('[web] no early request handler registered: every request goes through SvelteKit');
+	console.warn('[web] prediction fast path not installed: every request goes through SvelteKit');
 }

@@ -45,21 +45,24 @@ export function leafOf(tree: FlatTree, row: (feature: number) => number): number
 	return node;
 }
 
+/** The leaf row `i` of a column-major feature set falls into (small enough for V8 to inline in the loops below). */
+function leafAt(tree: FlatTree, features: Float64Array[], i: number): number {
+	const { feature, threshold, missingLeft, left, right, categoryStart } = tree;
+	let node = 0;
+	while (left[node] >= 0) {
+		const x = features[feature[node]][i];
+		let toLeft: boolean;
+		if (categoryStart[node] < 0) toLeft = x !== x ? missingLeft[node] === 1 : x <= threshold[node];
+		else toLeft = goesLeft(tree, node, x);
+		node = toLeft ? left[node] : right[node];
+	}
+	return node;
+}
+
 /** The leaf each row of a column-major feature set falls into. */
 export function leafIndices(tree: FlatTree, features: Float64Array[], n: number): Int32Array {
 	const out = new Int32Array(n);
-	const { feature, threshold, missingLeft, left, right, categoryStart } = tree;
-	for (let i = 0; i < n; i++) {
-		let node = 0;
-		while (left[node] >= 0) {
-			const x = features[feature[node]][i];
-			let toLeft: boolean;
-			if (categoryStart[node] < 0) toLeft = x !== x ? missingLeft[node] === 1 : x <= threshold[node];
-			else toLeft = goesLeft(tree, node, x);
-			node = toLeft ? left[node] : right[node];
-		}
-		out[i] = node;
-	}
+	for (let i = 0; i < n; i++) out[i] = leafAt(tree, features, i);
 	return out;
 }
 
@@ -76,18 +79,10 @@ export function addTreePredictions(
 	offset = 0
 ): void {
 	const n = Math.floor(out.length / stride);
-	const { feature, threshold, missingLeft, left, right, categoryStart, value, width } = tree;
+	const { value, width } = tree;
 	for (let i = 0; i < n; i++) {
-		let node = 0;
-		while (left[node] >= 0) {
-			const x = features[feature[node]][i];
-			let toLeft: boolean;
-			if (categoryStart[node] < 0) toLeft = x !== x ? missingLeft[node] === 1 : x <= threshold[node];
-			else toLeft = goesLeft(tree, node, x);
-			node = toLeft ? left[node] : right[node];
-		}
 		const at = i * stride + offset;
-		const from = node * width;
+		const from = leafAt(tree, features, i) * width;
 		for (let k = 0; k < width; k++) out[at + k] += value[from + k];
 	}
 }
