@@ -280,9 +280,19 @@ export function predictRowRaw(model: GradientBoostingModel, row: ArrayLike<numbe
 	const trees = model.trees;
 	for (let t = 0; t < trees.length; t++) {
 		const tree = trees[t];
+		const { feature, threshold, missingLeft, left, right, categoryStart } = tree;
 		let node = 0;
-		while (tree.left[node] >= 0)
-			node = goesLeft(tree, node, row[tree.feature[node]]) ? tree.left[node] : tree.right[node];
+		while (left[node] >= 0) {
+			const x = row[feature[node]];
+			// Numeric splits inline; categorical ones through goesLeft.
+			const toLeft =
+				categoryStart[node] < 0
+					? x !== x
+						? missingLeft[node] === 1
+						: x <= threshold[node]
+					: goesLeft(tree, node, x);
+			node = toLeft ? left[node] : right[node];
+		}
 		out[t % K] += tree.value[node];
 	}
 	return out;
