@@ -52,6 +52,12 @@ export interface ModelFamily {
 	/** Starting configurations, tried first in this order. */
 	starts(rows: number, task: Task, features: number): Params[];
 	fit(train: TrainingSet, params: Params, context: FitContext): unknown;
+	/**
+	 * Whether a model fitted with held-out rows can be fitted again on every row (refit.ts), and with which
+	 * settings: the same ones when the fit never looked at the held-out rows, or the rounds early stopping
+	 * chose. Absent: it cannot (a neural network's learning-rate schedule depends on its epoch count).
+	 */
+	refitParams?(params: Params, model: unknown): Params;
 	predict(model: unknown, features: Float64Array[]): Float64Array;
 	/** JSON-safe form, and back. */
 	save(model: unknown): unknown;
@@ -106,7 +112,8 @@ const gradientBoosting: ModelFamily = {
 			{ features: train.features, y: train.y, categorical: train.categorical, classCount: train.classCount },
 			{
 				loss,
-				rounds: 3000,
+				// A refit on every row repeats the rounds early stopping chose (refitParams).
+				rounds: params.rounds === undefined ? 3000 : num(params, 'rounds'),
 				earlyStoppingRounds: 40,
 				learningRate: num(params, 'learningRate'),
 				maxLeaves: num(params, 'maxLeaves'),
@@ -124,6 +131,10 @@ const gradientBoosting: ModelFamily = {
 				signal: context.signal
 			}
 		);
+	},
+	refitParams: (params, model) => {
+		const m = model as GradientBoostingModel;
+		return { ...params, rounds: Math.max(1, m.trees.length / m.outputs) };
 	},
 	predict: (model, features) => predictBoosting(model as GradientBoostingModel, features),
 	save: (model) => toPlain(model),
@@ -191,6 +202,7 @@ function forestFamily(extraTrees: boolean): ModelFamily {
 			delete model.oob; // out-of-fold predictions come from the validation folds instead
 			return model;
 		},
+		refitParams: (params) => params,
 		predict: (model, features) => predictForest(model as ForestModel, features),
 		save: (model) => toPlain(model),
 		load: (saved) => fromPlain(saved),
@@ -222,6 +234,7 @@ const linear: ModelFamily = {
 			},
 			{ l2: num(params, 'l2'), deadline: context.deadline, signal: context.signal }
 		),
+	refitParams: (params) => params,
 	predict: (model, features) => predictLinear(model as LinearModel, features),
 	save: (model) => toPlain(model),
 	load: (saved) => fromPlain(saved),
@@ -262,6 +275,7 @@ const nearestNeighbours: ModelFamily = {
 			},
 			{ k: num(params, 'k'), weighting: params.weighting === 'uniform' ? 'uniform' : 'distance' }
 		),
+	refitParams: (params) => params,
 	predict: (model, features) => predictKnn(model as KnnModel, features),
 	save: (model) => toPlain(model),
 	load: (saved) => fromPlain(saved),

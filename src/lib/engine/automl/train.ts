@@ -5,8 +5,10 @@
  *   trials (searcher suggests, every fold fits, out-of-fold predictions scored) → greedy ensemble of the best
  *   trials → calibration and decision threshold → artifact.
  *
- * Fold models are kept rather than refitted on all rows: a refit would cost another full fit per member at the
- * end of the budget, while averaging k fold models is a bagged model that is usually as good or better.
+ * With k folds, fold models are kept rather than refitted on all rows: a refit would cost another full fit per
+ * member at the end of the budget, while averaging k fold models is a bagged model that is usually as good or
+ * better. With a single holdout, the members are refitted on every row when the time allows (refit.ts): the
+ * search stops early enough to leave that time.
  */
 import type { DataFrame } from '../frame/types';
 import type { Task } from '../prep/target';
@@ -21,6 +23,7 @@ import { applyCalibration, chooseThreshold, fitCalibration } from './calibration
 import { blend, selectEnsemble } from './ensemble';
 import { selectFamilies, type ModelFamily, type Params } from './families';
 import { AutoMLError, foldSetsOf, foldsFingerprint, prepareTraining } from './prepare';
+import { refitMembers, refitPays, refitReserveSeconds } from './refit';
 import { allScores, type Metric } from './scoring';
 import { LocalSearch, type Suggestion } from './search';
 import { inThreadRunner, workerThreadRunner, type RunnerSetup, type TrialRunner } from './trial-runner';
@@ -158,6 +161,13 @@ export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Pro
 	const results: TrialResult[] = [];
 	let best = NaN;
 	let trial = 0;
+	// With a holdout, the search leaves time to refit the best trial on every row (at most half the budget).
+	const holdout = refitPays(prepared);
+	const refitReserve = () => {
+		if (!holdout || Number.isNaN(best)) return 0;
+		const leader = results.find((r) => r.entry.score === best)!;
+		return Math.min(limitMs * 0.5, refitReserveSeconds(leader.entry.seconds) * 1000);
+	};
 
 	const foldSets = foldSetsOf(prepared);
 	const threads = Math.max(1, Math.min(options.threads ?? 1, folds.length));
@@ -174,7 +184,7 @@ export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Pro
 	try {
 		while (
 			!options.signal?.aborted &&
-			now() < deadline &&
+			now() < deadline - refitReserve() &&
 			(options.maxTrials === undefined || trial < options.maxTrials)
 		) {
 			const suggestion: Suggestion | null = search.suggest();
@@ -184,7 +194,7 @@ export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Pro
 			const trialStarted = now();
 			// A trial may use up to 40% of what is left (all of it for the very first); its folds run in waves as
 			// wide as the runner's threads (helpers included), each wave with an equal share.
-			const remaining = deadline - trialStarted;
+			const remaining = deadline - refitReserve() - trialStarted;
 			const trialBudget =
 				results.length === 0 ? remaining : Math.max(remaining * 0.4, Math.min(remaining, 2000));
 			const waveWidth = Math.max(1, Math.min(runner.threads, folds.length));
@@ -273,6 +283,15 @@ export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Pro
 			models: result.models
 		};
 	});
+	const refit = holdout
+		? await refitMembers(
+				prepared,
+				members,
+				members.map((m) => usable.find((r) => r.entry.trial === m.trial)!.entry.seconds),
+				{ end: started + limitMs - Math.min(1000, limitMs * 0.02), now, seed, signal: options.signal }
+			)
+		: null;
+	if (options.signal?.aborted) throw new AutoMLError('The run was cancelled.');
 	const ensembleOof = blend(
 		selection.weights.map(({ trial: t }) => usable.find((r) => r.entry.trial === t)!.oof),
 		selection.weights.map((w) => w.weight)
@@ -297,7 +316,16 @@ export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Pro
 		members,
 		calibration,
 		threshold,
-		validation: { description: plan.description, folds: folds.length, rows: scoredRows.length },
+		validation: {
+			description:
+				refit && 'models' in refit
+					? `${plan.description}; the ensemble's members then refitted on all ${frame.rowCount.toLocaleString('en-US')} rows`
+					: refit
+						? `${plan.description}; members not refitted on all rows (${refit.skipped})`
+						: plan.description,
+			folds: folds.length,
+			rows: scoredRows.length
+		},
 		metrics: allScores(task, scoredY, finalOof, classCount, threshold),
 		leaderboard,
 		warnings,
@@ -324,6 +352,11 @@ export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Pro
 			now,
 			signal: options.signal
 		});
+	}
+	if (refit && 'models' in refit) {
+		// Explanations above describe the holdout models on rows they never saw; predictions come from the refit.
+		artifact.foldEncoders = [refit.encoder];
+		artifact.members = members.map((member, m) => ({ ...member, models: [refit.models[m]] }));
 	}
 	return artifact;
 }

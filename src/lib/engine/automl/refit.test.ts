@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import type { DataFrame } from '../frame/types';
+import { categorical, numeric, rng } from '../testing/tables';
+import { familyByName } from './families';
+import { predictFrame } from './predict';
+import { trainAutoML } from './train';
+
+/**
+ * 4,000 rows of 26 classes: rows × classes passes 100,000, so the run validates on one 20% holdout (folds.ts),
+ * where members are refitted on every row.
+ */
+function letters(rows: number, seed: number): DataFrame {
+	const r = rng(seed);
+	const x = Array.from({ length: rows }, () => r() * 26);
+	const noise = Array.from({ length: rows }, () => r());
+	const label = x.map((v) => String.fromCharCode(65 + Math.min(25, Math.floor(v))));
+	return {
+		rowCount: rows,
+		columns: [numeric('x', x), numeric('noise', noise), categorical('letter', label)]
+	};
+}
+
+describe('refit on every row after a holdout', () => {
+	it('refits the ensemble on all rows: one encoder, one model per member, the same model for the same seed', async () => {
+		const train = letters(4000, 1);
+		const options = { target: 'letter', timeLimitSeconds: 120, maxTrials: 1, seed: 3, models: ['linear'] };
+		const artifact = await trainAutoML(train, options);
+		expect(artifact.validation.folds).toBe(1);
+		expect(artifact.validation.description).toMatch(/20% holdout.*refitted on all 4,000 rows/);
+		expect(artifact.foldEncoders).toHaveLength(1);
+		for (const member of artifact.members) expect(member.models).toHaveLength(1);
+		const test = letters(1000, 2);
+		const predicted = predictFrame(artifact, test).labels;
+		const truth = test.columns[2] as { codes: Int32Array; dictionary: string[] };
+		let right = 0;
+		for (let i = 0; i < test.rowCount; i++) if (predicted[i] === truth.dictionary[truth.codes[i]]) right++;
+		expect(right / test.rowCount).toBeGreaterThan(0.3); // chance: 1 in 26
+		// Same data and seed: the same model.
+		const again = await trainAutoML(train, options);
+		expect(JSON.stringify(again.members)).toBe(JSON.stringify(artifact.members));
+	});
+
+	it('gradient boosting refits with the rounds early stopping chose', () => {
+		const gbdt = familyByName('gbdt');
+		const r = rng(5);
+		const rows = (n: number) => {
+			const features = [Float64Array.from({ length: n }, () => r())];
+			const y = Float64Array.from(features[0], (v) => (v + r() * 0.6 > 0.8 ? 1 : 0));
+			return { features, y, categorical: Uint8Array.of(0), task: 'binary' as const, classCount: 2 };
+		};
+		const set = rows(600);
+		const params = { learningRate: 0.3, maxLeaves: 8, minSamplesLeaf: 5, l2: 1, colsample: 1, subsample: 1 };
+		const validated = gbdt.fit(set, params, {
+			validation: rows(300),
+			deadline: Infinity,
+			seed: 1,
+			foldCount: 1
+		}) as { trees: unknown[] };
+		const again = gbdt.refitParams!(params, validated);
+		expect(again.rounds).toBe(validated.trees.length);
+		const refitted = gbdt.fit(set, again, { deadline: Infinity, seed: 1, foldCount: 1 }) as {
+			trees: unknown[];
+		};
+		expect(refitted.trees.length).toBe(validated.trees.length);
+		// Without a refit setting and without held-out rows, boosting would run its full 3,000 rounds.
+		expect(validated.trees.length).toBeLessThan(3000);
+	});
+
+	it('neural networks are not refitted (their schedule depends on the epochs)', () => {
+		expect(familyByName('mlp').refitParams).toBeUndefined();
+	});
+});

@@ -1,0 +1,91 @@
+/**
+ * Refitting the ensemble's members on every row, for runs validated on a single holdout.
+ *
+ * With k folds, each member is k fold models that together saw every row, averaged (a bagged model), so they
+ * are kept. With a holdout (large tables, or many classes: folds.ts) each member is one model that never saw a
+ * fifth of the rows; fitting it again on all of them, with the settings the holdout chose (the rounds early
+ * stopping found), gives the model 25% more data for one more fit per member. The holdout scores stay the
+ * reported ones: an honest estimate of a model trained on less.
+ *
+ * A refit happens only when every member's family can be refitted (refitParams), and only when the members'
+ * holdout fits, scaled to all rows, fit in the time left; a refit that runs past `end` is dropped and the
+ * holdout models are kept.
+ */
+import type { DataFrame } from '../frame/types';
+import { encodeFeatures, fitEncoder, type FeatureEncoder } from '../prep/encoder';
+import type { ArtifactMember } from './artifact';
+import { familyByName, type TrainingSet } from './families';
+import type { PreparedTraining } from './prepare';
+
+/** Expected refit time over the holdout fit's, per member: 25% more rows, plus a margin for noise. */
+const REFIT_TIME_FACTOR = 1.25 * 1.1;
+/** The search's reserve over the leading trial's refit time, for the smaller members that join it. */
+const RESERVE_FACTOR = 1.5;
+
+export interface Refit {
+	encoder: FeatureEncoder;
+	/** Per member, its one model fitted on every row (saved form). */
+	models: unknown[];
+}
+
+/** Whether `prepared`'s validation is a single holdout, where a refit on all rows pays. */
+export function refitPays(prepared: PreparedTraining): boolean {
+	return prepared.plan.kind === 'holdout' && prepared.folds.length === 1;
+}
+
+/** Seconds a refit of members whose holdout fits took `seconds` is expected to take. */
+export function refitSeconds(seconds: number[]): number {
+	return seconds.reduce((a, b) => a + b, 0) * REFIT_TIME_FACTOR;
+}
+
+/** Seconds the search leaves for the refit, when its best trial's holdout fit took `leaderSeconds`. */
+export function refitReserveSeconds(leaderSeconds: number): number {
+	return refitSeconds([leaderSeconds]) * RESERVE_FACTOR;
+}
+
+function allRows(prepared: PreparedTraining, encoder: FeatureEncoder, frame: DataFrame): TrainingSet {
+	return {
+		features: encodeFeatures(encoder, frame).features,
+		y: prepared.y,
+		categorical: Uint8Array.from(encoder.features, (f) => (f.categorical ? 1 : 0)),
+		task: prepared.task,
+		classCount: prepared.classCount
+	};
+}
+
+/**
+ * Fits each member again on every row, or returns null (with the reason) when it cannot or should not:
+ * `memberSeconds` are the members' holdout fit times, `end` the time by which it must be done.
+ */
+export async function refitMembers(
+	prepared: PreparedTraining,
+	members: ArtifactMember[],
+	memberSeconds: number[],
+	options: { end: number; now: () => number; seed: number; signal?: AbortSignal }
+): Promise<Refit | { skipped: string }> {
+	const families = members.map((m) => familyByName(m.family));
+	const fixed = families.find((f) => !f.refitParams);
+	if (fixed) return { skipped: `a ${fixed.label.toLowerCase()} member cannot be refitted` };
+	if (options.now() + refitSeconds(memberSeconds) * 1000 > options.end)
+		return { skipped: 'not enough time left to refit the members on all rows' };
+	const encoder = fitEncoder(prepared.featureFrame);
+	const train = allRows(prepared, encoder, prepared.featureFrame);
+	const models: unknown[] = [];
+	for (let m = 0; m < members.length; m++) {
+		const family = families[m];
+		await family.prepare?.();
+		const holdoutModel = family.load(members[m].models[0]);
+		const model = family.fit(train, family.refitParams!(members[m].params, holdoutModel), {
+			deadline: options.end,
+			signal: options.signal,
+			seed: options.seed,
+			foldCount: 1
+		});
+		if (options.signal?.aborted) return { skipped: 'cancelled' };
+		// A fit cut short by the deadline is not the model the holdout validated.
+		if (options.now() >= options.end)
+			return { skipped: 'the refit ran out of time; the holdout models are kept' };
+		models.push(family.save(model));
+	}
+	return { encoder, models };
+}
