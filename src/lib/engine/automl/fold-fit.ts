@@ -35,7 +35,8 @@ export function fitFold(folds: FoldSets[], job: FoldJob, signal?: AbortSignal): 
 	const family = familyByName(job.family);
 	const fold = folds[job.fold];
 	const model = family.fit(fold.train, job.params, {
-		validation: fold.valid,
+		// A refit on every row (refit.ts) has no held-out rows.
+		validation: fold.valid.y.length > 0 ? fold.valid : undefined,
 		deadline: job.deadline,
 		signal,
 		seed: job.seed,

@@ -16,6 +16,7 @@ import { encodeFeatures, fitEncoder, type FeatureEncoder } from '../prep/encoder
 import type { ArtifactMember } from './artifact';
 import { familyByName, type TrainingSet } from './families';
 import type { PreparedTraining } from './prepare';
+import { workerThreadRunner } from './trial-runner';
 
 /** Expected refit time over the holdout fit's, per member: 25% more rows, plus a margin for noise. */
 const REFIT_TIME_FACTOR = 1.25 * 1.1;
@@ -54,14 +55,15 @@ function allRows(prepared: PreparedTraining, encoder: FeatureEncoder, frame: Dat
 }
 
 /**
- * Fits each member again on every row, or returns null (with the reason) when it cannot or should not:
- * `memberSeconds` are the members' holdout fit times, `end` the time by which it must be done.
+ * Fits each member again on every row, or says why it did not: `memberSeconds` are the members' holdout fit
+ * times, `end` the time by which it must be done. The fits run on worker threads (up to `threads` at once), so
+ * this thread stays free (a server worker keeps heart-beating through them).
  */
 export async function refitMembers(
 	prepared: PreparedTraining,
 	members: ArtifactMember[],
 	memberSeconds: number[],
-	options: { end: number; now: () => number; seed: number; signal?: AbortSignal }
+	options: { end: number; now: () => number; seed: number; threads: number; signal?: AbortSignal }
 ): Promise<Refit | { skipped: string }> {
 	const families = members.map((m) => familyByName(m.family));
 	const fixed = families.find((f) => !f.refitParams);
@@ -70,22 +72,35 @@ export async function refitMembers(
 		return { skipped: 'not enough time left to refit the members on all rows' };
 	const encoder = fitEncoder(prepared.featureFrame);
 	const train = allRows(prepared, encoder, prepared.featureFrame);
-	const models: unknown[] = [];
-	for (let m = 0; m < members.length; m++) {
-		const family = families[m];
-		await family.prepare?.();
-		const holdoutModel = family.load(members[m].models[0]);
-		const model = family.fit(train, family.refitParams!(members[m].params, holdoutModel), {
-			deadline: options.end,
-			signal: options.signal,
-			seed: options.seed,
-			foldCount: 1
-		});
+	const noRows: TrainingSet = {
+		...train,
+		features: train.features.map(() => new Float64Array(0)),
+		y: new Float64Array(0)
+	};
+	const runner = workerThreadRunner(
+		[{ train, valid: noRows }],
+		Math.max(1, Math.min(options.threads, members.length)),
+		options.signal
+	);
+	try {
+		const outcomes = await Promise.all(
+			members.map((member, m) =>
+				runner.run({
+					family: member.family,
+					params: families[m].refitParams!(member.params, families[m].load(member.models[0])),
+					fold: 0,
+					deadline: options.end,
+					seed: options.seed,
+					foldCount: 1
+				})
+			)
+		);
 		if (options.signal?.aborted) return { skipped: 'cancelled' };
 		// A fit cut short by the deadline is not the model the holdout validated.
 		if (options.now() >= options.end)
 			return { skipped: 'the refit ran out of time; the holdout models are kept' };
-		models.push(family.save(model));
+		return { encoder, models: outcomes.map((o) => o.model) };
+	} finally {
+		await runner.close();
 	}
-	return { encoder, models };
 }

@@ -288,7 +288,13 @@ export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Pro
 				prepared,
 				members,
 				members.map((m) => usable.find((r) => r.entry.trial === m.trial)!.entry.seconds),
-				{ end: started + limitMs - Math.min(1000, limitMs * 0.02), now, seed, signal: options.signal }
+				{
+					end: started + limitMs - Math.min(1000, limitMs * 0.02),
+					now,
+					seed,
+					threads: Math.max(1, options.threads ?? 1),
+					signal: options.signal
+				}
 			)
 		: null;
 	if (options.signal?.aborted) throw new AutoMLError('The run was cancelled.');
