@@ -23,7 +23,7 @@ import { applyCalibration, chooseThreshold, fitCalibration } from './calibration
 import { blend, selectEnsemble } from './ensemble';
 import { selectFamilies, type ModelFamily, type Params } from './families';
 import { AutoMLError, foldSetsOf, foldsFingerprint, prepareTraining } from './prepare';
-import { refitMembers, refitPays, refitReserveSeconds } from './refit';
+import { refitMembers, refitPays, refitReserveSeconds, refitSeconds } from './refit';
 import { allScores, type Metric } from './scoring';
 import { LocalSearch, type Suggestion } from './search';
 import { inThreadRunner, workerThreadRunner, type RunnerSetup, type TrialRunner } from './trial-runner';
@@ -161,11 +161,14 @@ export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Pro
 	const results: TrialResult[] = [];
 	let best = NaN;
 	let trial = 0;
-	// With a holdout, the search leaves time to refit the best trial on every row (at most half the budget).
+	// With a holdout, the search leaves time to refit the best trial (and smaller members) on every row, up to
+	// half the budget; when refitting the best trial alone would take more than that, the search goes on and the
+	// refit is skipped.
 	const holdout = refitPays(prepared);
 	const refitReserve = () => {
 		if (!holdout || Number.isNaN(best)) return 0;
 		const leader = results.find((r) => r.entry.score === best)!;
+		if (refitSeconds([leader.entry.seconds]) * 1000 > limitMs * 0.5) return 0;
 		return Math.min(limitMs * 0.5, refitReserveSeconds(leader.entry.seconds) * 1000);
 	};
 
