@@ -1,5 +1,3 @@
-import { json } from '@sveltejs/kit';
-
 export type ApiErrorCode =
 	| 'bad_request'
 	| 'validation_failed'
@@ -30,7 +28,10 @@ export function apiError(
 	details: Record<string, unknown> = {},
 	headers: Record<string, string> = {}
 ): Response {
-	return json({ error: { code, message, details } }, { status, headers });
+	return new Response(apiErrorBody(code, message, details), {
+		status,
+		headers: { 'content-type': 'application/json', ...headers }
+	});
 }
 
 const DEFAULT_CODES: Record<number, ApiErrorCode> = {
