@@ -6,7 +6,12 @@
  */
 import type { Task } from '../prep/target';
 import { fitForest, predictForest, type ForestModel } from '../trees/forest';
-import { fitGradientBoosting, predict as predictBoosting, type GradientBoostingModel } from '../trees/gbdt';
+import {
+	fitGradientBoosting,
+	predict as predictBoosting,
+	truncateRounds,
+	type GradientBoostingModel
+} from '../trees/gbdt';
 import { fitLinear, linearContributions, predictLinear, type LinearModel } from '../linear/linear';
 import { sampledShapley } from '../explain/sampled-shapley';
 import { fitKnn, predictKnn, type KnnModel } from '../neighbors/knn';
@@ -58,6 +63,17 @@ export interface ModelFamily {
 	 * chose. Absent: it cannot (a neural network's learning-rate schedule depends on its epoch count).
 	 */
 	refitParams?(params: Params, model: unknown): Params;
+	/**
+	 * For families whose fold fits watch the fold's validation rows to decide when to stop: the fitted model's
+	 * validation loss per round (the fit keeps the rounds past its best) and a copy cut to its first rounds. A
+	 * trial's folds are then all cut at the round that is best on average over the folds (shared-stopping.ts),
+	 * so no out-of-fold prediction comes from a round count chosen on those same rows.
+	 */
+	stopping?: {
+		curve(model: unknown): ArrayLike<number> | undefined;
+		rounds(model: unknown): number;
+		truncate(model: unknown, rounds: number): unknown;
+	};
 	predict(model: unknown, features: Float64Array[]): Float64Array;
 	/** JSON-safe form, and back. */
 	save(model: unknown): unknown;
@@ -115,6 +131,8 @@ const gradientBoosting: ModelFamily = {
 				// A refit on every row repeats the rounds early stopping chose (refitParams).
 				rounds: params.rounds === undefined ? 3000 : num(params, 'rounds'),
 				earlyStoppingRounds: 40,
+				// With several folds, the trial cuts every fold at the round best across them (`stopping`).
+				keepBestRound: context.foldCount <= 1,
 				learningRate: num(params, 'learningRate'),
 				maxLeaves: num(params, 'maxLeaves'),
 				minSamplesLeaf: num(params, 'minSamplesLeaf'),
@@ -135,6 +153,12 @@ const gradientBoosting: ModelFamily = {
 	refitParams: (params, model) => {
 		const m = model as GradientBoostingModel;
 		return { ...params, rounds: Math.max(1, m.trees.length / m.outputs) };
+	},
+	stopping: {
+		curve: (model) => (model as GradientBoostingModel).validationLoss,
+		rounds: (model) =>
+			(model as GradientBoostingModel).trees.length / (model as GradientBoostingModel).outputs,
+		truncate: (model, rounds) => truncateRounds(model as GradientBoostingModel, rounds)
 	},
 	predict: (model, features) => predictBoosting(model as GradientBoostingModel, features),
 	save: (model) => toPlain(model),

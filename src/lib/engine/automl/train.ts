@@ -2,7 +2,8 @@
  * The AutoML run: a table and a target in, a model artifact out, within a wall-clock budget.
  *
  *   target → task and metric → validation folds → per fold, features learned on its training rows only →
- *   trials (searcher suggests, every fold fits, out-of-fold predictions scored) → greedy ensemble of the best
+ *   trials (searcher suggests, every fold fits, boosting's folds cut at their shared best round, out-of-fold
+ *   predictions scored) → greedy ensemble of the best
  *   trials → calibration and decision threshold → artifact.
  *
  * With k folds, fold models are kept rather than refitted on all rows: a refit would cost another full fit per
@@ -26,6 +27,7 @@ import { AutoMLError, foldSetsOf, foldsFingerprint, prepareTraining } from './pr
 import { refitMembers, refitPays, refitReserveSeconds, refitSeconds } from './refit';
 import { allScores, type Metric } from './scoring';
 import { LocalSearch, type Suggestion } from './search';
+import { stopFoldsTogether } from './shared-stopping';
 import { inThreadRunner, workerThreadRunner, type RunnerSetup, type TrialRunner } from './trial-runner';
 import { targetWarnings } from './warnings';
 import { explainModel } from '../explain/explain';
@@ -218,10 +220,11 @@ export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Pro
 				throw err;
 			});
 			if (!outcomes || options.signal?.aborted) break;
+			const fitted = stopFoldsTogether(family, outcomes, foldSets);
 			// Out-of-fold predictions; with repeated folds each row is validated once per repeat: average them.
 			const oof = new Float64Array(scoredRows.length * width);
 			const times = new Uint16Array(scoredRows.length);
-			outcomes.forEach((outcome, f) => {
+			fitted.forEach((outcome, f) => {
 				folds[f].validRows.forEach((row, j) => {
 					const at = positionOf[row];
 					times[at]++;
@@ -240,10 +243,10 @@ export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Pro
 				params,
 				score,
 				seconds,
-				detail: outcomes[0].detail,
+				detail: fitted[0].detail,
 				weight: 0
 			};
-			results.push({ entry, oof, models: outcomes.map((o) => o.model), family });
+			results.push({ entry, oof, models: fitted.map((o) => o.model), family });
 			if (Number.isNaN(best) || (metric.higherIsBetter ? score > best : score < best)) best = score;
 			emit({
 				type: 'trial-finished',

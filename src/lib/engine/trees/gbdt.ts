@@ -25,6 +25,11 @@ export interface GradientBoostingParams extends SplitParams {
 	seed: number;
 	/** Stop when the validation loss has not improved for this many rounds (needs `validation`). */
 	earlyStoppingRounds: number;
+	/**
+	 * After stopping early, keep only the rounds up to the best validation loss (true), or every round grown
+	 * (false: the caller chooses where to cut, e.g. at the round that is best across several folds).
+	 */
+	keepBestRound: boolean;
 	/** 'balanced' weighs each class inversely to its frequency (classification losses). */
 	classWeight: 'balanced' | null;
 	/**
@@ -47,6 +52,7 @@ export const DEFAULT_GBDT_PARAMS: GradientBoostingParams = {
 	colsample: 1,
 	seed: 0,
 	earlyStoppingRounds: 10,
+	keepBestRound: true,
 	classWeight: null,
 	quantizedGradients: true
 };
@@ -101,7 +107,8 @@ export function balancedWeights(
 /**
  * Histogram gradient boosting: bins the features once, then each round computes gradients and grows one tree
  * per output on the binned data, adding its shrunk leaf values to the raw scores. With a validation set it
- * stops early and keeps the best round's trees. Same data and seed → the same model.
+ * stops early and keeps the best round's trees (or all of them, `keepBestRound: false`). Same data and seed →
+ * the same model.
  */
 export function fitGradientBoosting(
 	data: FitData,
@@ -250,10 +257,16 @@ function boost(
 		loss: params.loss,
 		outputs: K,
 		baseScore,
-		trees: validation && bestRound >= 0 ? trees.slice(0, (bestRound + 1) * K) : trees,
+		trees: validation && bestRound >= 0 && params.keepBestRound ? trees.slice(0, (bestRound + 1) * K) : trees,
 		featureCount,
 		...(validation ? { validationLoss } : {})
 	};
+}
+
+/** The model cut to its first `rounds` rounds (every output's tree of each); the trees are shared, not copied. */
+export function truncateRounds(model: GradientBoostingModel, rounds: number): GradientBoostingModel {
+	const kept = Math.max(0, Math.min(model.trees.length, Math.floor(rounds) * model.outputs));
+	return { ...model, trees: model.trees.slice(0, kept) };
 }
 
 /** Raw scores, row-major (`out[i * outputs + k]`): values, log-odds or per-class scores. */
