@@ -3,8 +3,7 @@
  *
  *   target → task and metric → validation folds → per fold, features learned on its training rows only →
  *   trials (searcher suggests, every fold fits, boosting's folds cut at their shared best round, out-of-fold
- *   predictions scored) → greedy ensemble of the best
- *   trials → calibration and decision threshold → artifact.
+ *   predictions scored) → greedy ensemble of the best trials → calibration and decision threshold → artifact.
  *
  * With k folds, fold models are kept rather than refitted on all rows: a refit would cost another full fit per
  * member at the end of the budget, while averaging k fold models is a bagged model that is usually as good or
