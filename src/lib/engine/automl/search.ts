@@ -52,7 +52,9 @@ function fromUnit(domain: Domain, unit: number): number | string {
 	const v = domain.log
 		? Math.exp(Math.log(domain.low) + u * (Math.log(domain.high) - Math.log(domain.low)))
 		: domain.low + u * (domain.high - domain.low);
-	return domain.type === 'int' ? Math.round(v) : Number(v.toPrecision(4));
+	if (domain.type === 'int') return Math.round(v);
+	if (domain.step) return Number((Math.round(v / domain.step) * domain.step).toPrecision(4));
+	return Number(v.toPrecision(4));
 }
 
 export class LocalSearch {
