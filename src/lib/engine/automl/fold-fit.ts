@@ -54,9 +54,11 @@ export function encodeFoldOutcome(outcome: FoldOutcome): string {
 	return JSON.stringify(toPlain(outcome));
 }
 
+/** The inverse of `encodeFoldOutcome`; the model stays in its saved form, as `fitFold` returns it. */
 export function decodeFoldOutcome(text: string): FoldOutcome {
-	const value = fromPlain(JSON.parse(text)) as FoldOutcome;
-	if (!(value?.predictions instanceof Float64Array) || typeof value.detail !== 'string')
+	const value = JSON.parse(text) as { predictions?: unknown; model?: unknown; detail?: unknown };
+	const predictions = fromPlain(value?.predictions);
+	if (!(predictions instanceof Float64Array) || typeof value.detail !== 'string' || !('model' in value))
 		throw new Error('not a fold outcome');
-	return value;
+	return { predictions, model: value.model, detail: value.detail };
 }

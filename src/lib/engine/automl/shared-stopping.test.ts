@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { rng } from '../testing/tables';
 import { familyByName, type TrainingSet } from './families';
-import { fitFold, type FoldSets } from './fold-fit';
+import { decodeFoldOutcome, encodeFoldOutcome, fitFold, type FoldSets } from './fold-fit';
 import { sharedBestRounds, stopFoldsTogether } from './shared-stopping';
 
 describe('sharedBestRounds', () => {
@@ -95,5 +95,18 @@ describe('stopFoldsTogether', () => {
 			})
 		];
 		expect(stopFoldsTogether(familyByName('random_forest'), forest, sets)).toBe(forest);
+	});
+
+	it('stops folds fitted by another worker (sent as text) exactly like local ones', () => {
+		const sets = foldSets(9, 3);
+		const local = sets.map((_, fold) =>
+			fitFold(sets, { family: 'gbdt', params, fold, deadline: Infinity, seed: fold, foldCount: sets.length })
+		);
+		const remote = local.map((o) => decodeFoldOutcome(encodeFoldOutcome(o)));
+		// The model stays in its saved form, as fitFold returns it.
+		expect(JSON.stringify(remote[0].model)).toBe(JSON.stringify(local[0].model));
+		const a = stopFoldsTogether(gbdt, local, sets);
+		const b = stopFoldsTogether(gbdt, [remote[0], local[1], remote[2]], sets);
+		expect(b.map((o) => Array.from(o.predictions))).toEqual(a.map((o) => Array.from(o.predictions)));
 	});
 });
