@@ -9,6 +9,7 @@ import { fitForest, predictForest, type ForestModel } from '../trees/forest';
 import {
 	fitGradientBoosting,
 	predict as predictBoosting,
+	roundsOf,
 	truncateRounds,
 	type GradientBoostingModel
 } from '../trees/gbdt';
@@ -155,21 +156,19 @@ const gradientBoosting: ModelFamily = {
 			}
 		);
 	},
-	refitParams: (params, model) => {
-		const m = model as GradientBoostingModel;
-		return { ...params, rounds: Math.max(1, m.trees.length / m.outputs) };
-	},
+	refitParams: (params, model) => ({
+		...params,
+		rounds: Math.max(1, roundsOf(model as GradientBoostingModel))
+	}),
 	stopping: {
 		curve: (model) => (model as GradientBoostingModel).validationLoss,
-		rounds: (model) =>
-			(model as GradientBoostingModel).trees.length / (model as GradientBoostingModel).outputs,
+		rounds: (model) => roundsOf(model as GradientBoostingModel),
 		truncate: (model, rounds) => truncateRounds(model as GradientBoostingModel, rounds)
 	},
 	predict: (model, features) => predictBoosting(model as GradientBoostingModel, features),
 	save: (model) => toPlain(model),
 	load: (saved) => fromPlain(saved),
-	describe: (model) =>
-		`${(model as GradientBoostingModel).trees.length / (model as GradientBoostingModel).outputs} rounds`,
+	describe: (model) => `${roundsOf(model as GradientBoostingModel)} rounds`,
 	contributions(model, row) {
 		const m = model as GradientBoostingModel;
 		const link: Link = m.loss === 'logistic' ? 'logistic' : m.loss === 'softmax' ? 'softmax' : 'identity';

@@ -41,7 +41,8 @@ export function stopFoldsTogether(
 	folds: FoldSets[]
 ): FoldOutcome[] {
 	const stopping = family.stopping;
-	if (!stopping) return outcomes;
+	// One fold (a holdout) has nothing to share: its fit kept its own best round already.
+	if (!stopping || outcomes.length < 2) return outcomes;
 	const models = outcomes.map((o) => family.load(o.model));
 	const curves = models.map((m) => stopping.curve(m));
 	if (curves.some((c) => !c || c.length === 0)) return outcomes;

@@ -263,6 +263,11 @@ function boost(
 	};
 }
 
+/** How many boosting rounds the model holds (one tree per output each). */
+export function roundsOf(model: GradientBoostingModel): number {
+	return model.trees.length / model.outputs;
+}
+
 /** The model cut to its first `rounds` rounds (every output's tree of each); the trees are shared, not copied. */
 export function truncateRounds(model: GradientBoostingModel, rounds: number): GradientBoostingModel {
 	const kept = Math.max(0, Math.min(model.trees.length, Math.floor(rounds) * model.outputs));
