@@ -329,4 +329,30 @@ describe('ensemble selection on a big table', () => {
 		}
 		expect(selection.score).toBeCloseTo(METRICS.auc.score(y, blended, 2), 12);
 	});
+
+	it('multiclass: scores blends on the subsample against each sampled row’s own label', () => {
+		// Labels are one number a row, predictions one per class: a subsample that took the labels at the
+		// predictions' stride scored blends against other rows' labels (and past the end).
+		const r = rng(8);
+		const n = 30_000;
+		const y = Float64Array.from({ length: n }, () => Math.floor(r() * 3));
+		const good = new Float64Array(n * 3);
+		const bad = new Float64Array(n * 3);
+		for (let i = 0; i < n; i++) {
+			for (let k = 0; k < 3; k++) good[i * 3 + k] = k === y[i] ? 0.6 : 0.2;
+			const a = r();
+			const b = r() * (1 - a);
+			bad.set([a, b, 1 - a - b], i * 3);
+		}
+		const selection = selectEnsemble(
+			[
+				{ trial: 0, oof: bad },
+				{ trial: 1, oof: good }
+			],
+			y,
+			METRICS.logloss,
+			3
+		);
+		expect(selection.weights).toEqual([{ trial: 1, weight: 1 }]);
+	});
 });

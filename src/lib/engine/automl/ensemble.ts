@@ -35,16 +35,17 @@ export function selectEnsemble(
 	if (n > SELECTION_ROWS) {
 		const width = candidates[0].oof.length / n;
 		const rows = Uint32Array.from({ length: SELECTION_ROWS }, (_, j) => Math.floor((j * n) / SELECTION_ROWS));
-		const pick = (values: Float64Array) => {
-			const out = new Float64Array(rows.length * width);
+		// Predictions are `width` numbers a row (one per class for multiclass); the labels are one.
+		const pick = (values: Float64Array, perRow: number) => {
+			const out = new Float64Array(rows.length * perRow);
 			rows.forEach((row, j) => {
-				for (let k = 0; k < width; k++) out[j * width + k] = values[row * width + k];
+				for (let k = 0; k < perRow; k++) out[j * perRow + k] = values[row * perRow + k];
 			});
 			return out;
 		};
 		const { weights } = selectEnsemble(
-			candidates.map((c) => ({ trial: c.trial, oof: pick(c.oof) })),
-			pick(y),
+			candidates.map((c) => ({ trial: c.trial, oof: pick(c.oof, width) })),
+			pick(y, 1),
 			metric,
 			classCount,
 			rounds
