@@ -2,7 +2,7 @@
  * Fitting one fold of one trial: the unit of work the trial runners schedule, in this thread or a worker.
  */
 import { fromPlain, toPlain } from '../trees/serialise';
-import { familyByName, type Params, type TrainingSet } from './families';
+import { familyByName, type OutOfBag, type Params, type TrainingSet } from './families';
 
 export interface FoldSets {
 	train: TrainingSet;
@@ -24,6 +24,8 @@ export interface FoldOutcome {
 	/** The fitted model in its saved (JSON-safe) form. */
 	model: unknown;
 	detail: string;
+	/** Bagged families: out-of-bag predictions for the fold's training rows (in the fold's training order). */
+	outOfBag?: OutOfBag;
 }
 
 /** Finishes the family's set-up in this thread (loading TensorFlow.js for neural networks). */
@@ -42,10 +44,12 @@ export function fitFold(folds: FoldSets[], job: FoldJob, signal?: AbortSignal): 
 		seed: job.seed,
 		foldCount: job.foldCount
 	});
+	const outOfBag = family.outOfBag?.(model);
 	return {
 		predictions: family.predict(model, fold.valid.features),
 		model: family.save(model),
-		detail: family.describe(model)
+		detail: family.describe(model),
+		...(outOfBag ? { outOfBag } : {})
 	};
 }
 
@@ -56,9 +60,25 @@ export function encodeFoldOutcome(outcome: FoldOutcome): string {
 
 /** The inverse of `encodeFoldOutcome`; the model stays in its saved form, as `fitFold` returns it. */
 export function decodeFoldOutcome(text: string): FoldOutcome {
-	const value = JSON.parse(text) as { predictions?: unknown; model?: unknown; detail?: unknown };
+	const value = JSON.parse(text) as {
+		predictions?: unknown;
+		model?: unknown;
+		detail?: unknown;
+		outOfBag?: unknown;
+	};
 	const predictions = fromPlain(value?.predictions);
 	if (!(predictions instanceof Float64Array) || typeof value.detail !== 'string' || !('model' in value))
 		throw new Error('not a fold outcome');
-	return { predictions, model: value.model, detail: value.detail };
+	const outcome: FoldOutcome = { predictions, model: value.model, detail: value.detail };
+	if (value.outOfBag !== undefined) {
+		const bag = fromPlain(value.outOfBag) as Partial<OutOfBag> | null;
+		if (
+			!(bag?.predictions instanceof Float64Array) ||
+			!(bag.votes instanceof Uint32Array) ||
+			typeof bag.trees !== 'number'
+		)
+			throw new Error('not a fold outcome: malformed out-of-bag predictions');
+		outcome.outOfBag = { predictions: bag.predictions, votes: bag.votes, trees: bag.trees };
+	}
+	return outcome;
 }

@@ -36,6 +36,8 @@ export interface FoldData {
 	encoder: FeatureEncoder;
 	train: TrainingSet;
 	valid: TrainingSet;
+	/** The frame's rows behind `train` and `valid`, in their order. */
+	trainRows: Uint32Array;
 	validRows: Uint32Array;
 }
 
@@ -161,6 +163,7 @@ export function prepareTraining(input: DataFrame, options: PreparationOptions): 
 			encoder,
 			train: trainingSet(encoder, trainFrame, trainY, task, classCount),
 			valid: trainingSet(encoder, validFrame, validY, task, classCount),
+			trainRows: fold.train,
 			validRows: fold.valid
 		};
 	});

@@ -22,6 +22,7 @@ import {
 import { applyCalibration, chooseThreshold, fitCalibration } from './calibration';
 import { blend, selectEnsemble } from './ensemble';
 import { selectFamilies, type ModelFamily, type Params } from './families';
+import { outOfFoldPredictions } from './out-of-fold';
 import { AutoMLError, foldSetsOf, foldsFingerprint, prepareTraining } from './prepare';
 import { refitMembers, refitPays, refitReserveSeconds, refitSeconds } from './refit';
 import { allScores, type Metric } from './scoring';
@@ -139,6 +140,8 @@ export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Pro
 	const scoredY = Float64Array.from(scoredRows, (i) => y[i]);
 	const positionOf = new Int32Array(frame.rowCount).fill(-1);
 	scoredRows.forEach((row, position) => (positionOf[row] = position));
+	const oofRows = { folds, positionOf, scoredCount: scoredRows.length, width };
+	const poolOutOfBag = (plan.kind === 'stratified' || plan.kind === 'kfold') && folds.length > 1;
 
 	emit({
 		type: 'plan',
@@ -220,18 +223,7 @@ export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Pro
 			});
 			if (!outcomes || options.signal?.aborted) break;
 			const fitted = stopFoldsTogether(family, outcomes, foldSets);
-			// Out-of-fold predictions; with repeated folds each row is validated once per repeat: average them.
-			const oof = new Float64Array(scoredRows.length * width);
-			const times = new Uint16Array(scoredRows.length);
-			fitted.forEach((outcome, f) => {
-				folds[f].validRows.forEach((row, j) => {
-					const at = positionOf[row];
-					times[at]++;
-					for (let k = 0; k < width; k++) oof[at * width + k] += outcome.predictions[j * width + k];
-				});
-			});
-			for (let at = 0; at < times.length; at++)
-				for (let k = 0; k < width; k++) oof[at * width + k] /= times[at];
+			const oof = outOfFoldPredictions(fitted, oofRows, poolOutOfBag);
 			const score = metric.score(scoredY, oof, classCount);
 			const seconds = (now() - trialStarted) / 1000;
 			search.onTrialComplete(suggestion, score);

@@ -60,8 +60,11 @@ export interface ForestModel {
 	outputs: number;
 	trees: FlatTree[];
 	featureCount: number;
-	/** Out-of-bag predictions (row-major, NaN where a row was in every bootstrap) and their score. */
-	oob?: { predictions: Float64Array; score: number; metric: 'r2' | 'accuracy' };
+	/**
+	 * Out-of-bag predictions (row-major, NaN where a row was in every bootstrap), how many trees each row's
+	 * prediction averages (the trees whose bootstrap left it out), and their score.
+	 */
+	oob?: { predictions: Float64Array; votes: Uint32Array; score: number; metric: 'r2' | 'accuracy' };
 }
 
 export interface ForestData {
@@ -491,8 +494,9 @@ function outOfBag(data: ForestData, sum: Float64Array, count: Uint32Array, K: nu
 			if (predicted === data.y[i]) right++;
 		}
 	}
-	if (data.task === 'regression') return { predictions, score: tot > 0 ? 1 - se / tot : 0, metric: 'r2' };
-	return { predictions, score: scored ? right / scored : 0, metric: 'accuracy' };
+	if (data.task === 'regression')
+		return { predictions, votes: count, score: tot > 0 ? 1 - se / tot : 0, metric: 'r2' };
+	return { predictions, votes: count, score: scored ? right / scored : 0, metric: 'accuracy' };
 }
 
 /** Mean of the trees' outputs, row-major (`out[i * outputs + k]`). */
