@@ -36,7 +36,7 @@ export interface FoldData {
 	encoder: FeatureEncoder;
 	train: TrainingSet;
 	valid: TrainingSet;
-	/** The frame's rows behind `train` and `valid`, in their order. */
+	/** The frame's rows behind `train`, in its order (`validRows` likewise for `valid`). */
 	trainRows: Uint32Array;
 	validRows: Uint32Array;
 }
