@@ -14,7 +14,13 @@ import type { ModelExplanations } from '../explain/explain';
 import type { InputField } from '../serve/input-schema';
 
 export const ARTIFACT_FORMAT = 'hunch-model';
-export const ARTIFACT_VERSION = 1;
+/**
+ * The version written. A new version is needed when an older Hunch would misread a new bundle rather than
+ * fail (2: linear models' numeric columns may bend at knots, which version 1 readers would ignore).
+ */
+export const ARTIFACT_VERSION = 2;
+/** The versions this Hunch reads: every older bundle is a valid newer one (fields were only added). */
+const READABLE_VERSIONS: readonly number[] = [1, 2];
 
 export interface LeaderboardEntry {
 	trial: number;
@@ -41,7 +47,7 @@ export interface ArtifactMember {
 
 export interface ModelArtifact {
 	format: typeof ARTIFACT_FORMAT;
-	version: typeof ARTIFACT_VERSION;
+	version: number;
 	createdAt: string;
 	task: Task;
 	target: TargetInfo;
@@ -114,9 +120,9 @@ export function parseArtifact(text: string, source = 'the model file'): ModelArt
 	const artifact = value as Partial<ModelArtifact>;
 	if (!artifact || artifact.format !== ARTIFACT_FORMAT)
 		throw new ArtifactError(`${source} is not a Hunch model (format "${String(artifact?.format)}").`);
-	if (artifact.version !== ARTIFACT_VERSION)
+	if (!READABLE_VERSIONS.includes(Number(artifact.version)))
 		throw new ArtifactError(
-			`${source} was written by a ${Number(artifact.version) > ARTIFACT_VERSION ? 'newer' : 'different'} Hunch (model format version ${String(artifact.version)}; this Hunch reads version ${ARTIFACT_VERSION}). Retrain it, or use the Hunch version that trained it.`
+			`${source} was written by a ${Number(artifact.version) > ARTIFACT_VERSION ? 'newer' : 'different'} Hunch (model format version ${String(artifact.version)}; this Hunch reads versions ${READABLE_VERSIONS.join(' and ')}). Retrain it, or use the Hunch version that trained it.`
 		);
 	return artifact as ModelArtifact;
 }

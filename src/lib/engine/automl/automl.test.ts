@@ -249,6 +249,16 @@ describe('trainAutoML', () => {
 		expect(() => parseArtifact('{"format":"other"}')).toThrow(ArtifactError);
 		expect(() => parseArtifact('not json')).toThrow(/not valid JSON/);
 	});
+
+	it('reads version 1 bundles, written before linear models could bend', async () => {
+		const data = churn(300, 5);
+		const artifact = await trainAutoML(data, { ...options, maxTrials: 1, models: ['linear'] });
+		expect(artifact.version).toBe(2);
+		const old = parseArtifact(serialiseArtifact({ ...artifact, version: 1 }));
+		expect(Array.from(predictFrame(old, data).probabilities!)).toEqual(
+			Array.from(predictFrame(artifact, data).probabilities!)
+		);
+	});
 });
 
 describe('target check (the wizard)', () => {

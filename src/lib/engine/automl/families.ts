@@ -274,9 +274,22 @@ const linear: ModelFamily = {
 	// half-decades: with one parameter, a finer search (a thousand trials in 20 s on a small table) only picks
 	// whichever value the out-of-fold noise favoured (Pima, same split: λ = 1/rows scored 0.859 test AUC, the
 	// finely tuned λ = 1e-6 0.855 while its out-of-fold AUC was higher).
-	space: { strength: { type: 'choice', values: [0.001, 0.01, 0.03, 0.1, 0.3, 1, 3, 10, 30, 100, 300] } },
-	// The default, and a stronger one for noisy small tables.
-	starts: () => [{ strength: 1 }, { strength: 30 }],
+	//
+	// `knots` lets each numeric feature's effect bend at that many quantiles of its values (a linear spline,
+	// linear/design.ts): still one additive curve per feature, which is what wins on many small business tables
+	// where trees' steps are too coarse and a straight line too stiff. On 8 of the benchmark's small tables ×
+	// 8 splits, scikit-learn's logistic regression with these columns beat the plain one on 50 of 64 test sets
+	// (Pima 0.829 → 0.839 mean AUC, Ionosphere 0.925 → 0.958; worse on average only on BreastCancer, 0.9941 → 0.9936).
+	space: {
+		strength: { type: 'choice', values: [0.001, 0.01, 0.03, 0.1, 0.3, 1, 3, 10, 30, 100, 300] },
+		knots: { type: 'choice', values: [0, 5] }
+	},
+	// The default straight line, a bending one, and a stronger penalty for noisy small tables.
+	starts: () => [
+		{ strength: 1, knots: 0 },
+		{ strength: 1, knots: 5 },
+		{ strength: 30, knots: 0 }
+	],
 	fit: (train, params, context) =>
 		fitLinear(
 			{
@@ -288,6 +301,7 @@ const linear: ModelFamily = {
 			},
 			{
 				l2: num(params, 'strength') / Math.max(1, train.y.length),
+				knots: params.knots === undefined ? 0 : num(params, 'knots'),
 				deadline: context.deadline,
 				signal: context.signal
 			}
@@ -296,7 +310,11 @@ const linear: ModelFamily = {
 	predict: (model, features) => predictLinear(model as LinearModel, features),
 	save: (model) => toPlain(model),
 	load: (saved) => fromPlain(saved),
-	describe: (model) => `${(model as LinearModel).design.width} inputs`,
+	describe(model) {
+		const { design } = model as LinearModel;
+		const bending = design.columns.filter((c) => c.kind === 'numeric' && c.knots?.length).length;
+		return `${design.width} inputs${bending ? `, ${bending} of them bending` : ''}`;
+	},
 	contributions(model, row) {
 		const m = model as LinearModel;
 		const link: Link = m.task === 'binary' ? 'logistic' : m.task === 'multiclass' ? 'softmax' : 'identity';

@@ -20,15 +20,22 @@ function proposals(
 }
 
 describe('the search keeps to each family’s grid', () => {
-	it('tries each linear strength at most once, then stops proposing linear models', () => {
-		const grid = (familyByName('linear').space.strength as { values: number[] }).values;
+	it('tries each linear strength and knot count at most once, then stops proposing linear models', () => {
+		const { strength, knots } = familyByName('linear').space as Record<string, { values: number[] }>;
 		// A score with noise-like bumps: a fine search would chase them for ever.
-		const seen = proposals(['linear'], 200, (_, p) => Math.sin(Number(p.strength) * 7));
-		const strengths = seen.map((s) => Number(s.params.strength));
-		expect(new Set(strengths).size).toBe(strengths.length);
-		for (const s of strengths) expect(grid).toContain(s);
-		expect(seen.length).toBeLessThanOrEqual(grid.length);
-		expect(seen[0].params).toEqual({ strength: 1 }); // scikit-learn's default comes first
+		const seen = proposals(
+			['linear'],
+			200,
+			(_, p) => Math.sin(Number(p.strength) * 7) + Number(p.knots) / 10
+		);
+		const configs = seen.map((s) => `${s.params.strength}/${s.params.knots}`);
+		expect(new Set(configs).size).toBe(configs.length);
+		for (const { params } of seen) {
+			expect(strength.values).toContain(Number(params.strength));
+			expect(knots.values).toContain(Number(params.knots));
+		}
+		expect(seen.length).toBeLessThanOrEqual(strength.values.length * knots.values.length);
+		expect(seen[0].params).toEqual({ strength: 1, knots: 0 }); // scikit-learn's default comes first
 	});
 
 	it('rounds forest feature fractions to steps of 0.05 and neighbour counts to their grid', () => {

@@ -2,20 +2,51 @@
  * The design matrix linear models need, learned on training rows: numeric features standardised (missing →
  * the mean, plus a "was missing" indicator when any were missing), categorical features one-hot encoded over
  * their frequent categories (rare and unseen ones share no column, i.e. all zeros). Row-major Float64Array.
+ *
+ * A numeric feature may also bend: with knots k₁ < k₂ < … (standardised units, at quantiles of the training
+ * values) it gets one more column max(0, z − kⱼ) per knot, so the model's effect of that feature is a
+ * continuous piecewise-linear curve instead of a straight line (a linear spline; the L2 penalty on those
+ * columns keeps the bends gentle). The model stays additive: each feature's effect can still be read alone.
  */
 export interface DesignSpec {
 	/** Per input feature: how it becomes columns. */
 	columns: (
-		| { kind: 'numeric'; feature: number; mean: number; scale: number; missingIndicator: boolean }
+		| {
+				kind: 'numeric';
+				feature: number;
+				mean: number;
+				scale: number;
+				missingIndicator: boolean;
+				/** Where the line bends (standardised units, ascending); absent or empty: a straight line. */
+				knots?: number[];
+		  }
 		| { kind: 'onehot'; feature: number; categories: number[] }
 	)[];
 	width: number;
 }
 
+export interface DesignOptions {
+	/** Knots per numeric feature (bends at quantiles of its values); 0: straight lines. */
+	knots?: number;
+}
+
+/**
+ * Bends are columns too: past this many in all, each numeric feature gets fewer knots (or none), so a wide
+ * table keeps the linear model cheap (its cost grows with the columns, ridge's with their square).
+ */
+const MAX_KNOT_COLUMNS = 120;
+
 const MAX_LEVELS = 50;
 const MIN_LEVEL_ROWS = 5;
 
 export type NumericColumn = Extract<DesignSpec['columns'][number], { kind: 'numeric' }>;
+type DesignColumn = DesignSpec['columns'][number];
+
+/** How many design columns one input feature became. */
+export function columnSpan(column: DesignColumn): number {
+	if (column.kind === 'onehot') return column.categories.length;
+	return 1 + (column.missingIndicator ? 1 : 0) + (column.knots?.length ?? 0);
+}
 
 /**
  * A categorical feature's frequent codes: those seen in at least `minRows` rows (fewer on small tables: 1% of
@@ -57,8 +88,40 @@ export function standardisation(feature: number, values: Float64Array): NumericC
 	return { kind: 'numeric', feature, mean, scale: sd > 0 ? sd : 1, missingIndicator };
 }
 
-export function fitDesign(features: Float64Array[], categorical: ArrayLike<number>): DesignSpec {
+/** The standardised value a design column sees: missing → 0 (the mean), clipped to ±10 standard deviations. */
+export function standardised(column: NumericColumn, v: number): number {
+	return v !== v ? 0 : Math.max(-10, Math.min(10, (v - column.mean) / column.scale));
+}
+
+/**
+ * Up to `count` knots at evenly spaced quantiles of the feature's present values (standardised), without
+ * duplicates and strictly inside their range (a knot at either end would bend nowhere on the training rows).
+ */
+export function quantileKnots(column: NumericColumn, values: Float64Array, count: number): number[] {
+	if (count <= 0) return [];
+	const present: number[] = [];
+	for (let i = 0; i < values.length; i++)
+		if (values[i] === values[i]) present.push(standardised(column, values[i]));
+	if (present.length < 2) return [];
+	const sorted = Float64Array.from(present).sort();
+	const low = sorted[0];
+	const high = sorted[sorted.length - 1];
+	const knots: number[] = [];
+	for (let j = 1; j <= count; j++) {
+		const knot = sorted[Math.floor((j * (sorted.length - 1)) / (count + 1))];
+		if (knot > low && knot < high && (knots.length === 0 || knot > knots[knots.length - 1])) knots.push(knot);
+	}
+	return knots;
+}
+
+export function fitDesign(
+	features: Float64Array[],
+	categorical: ArrayLike<number>,
+	options: DesignOptions = {}
+): DesignSpec {
 	const columns: DesignSpec['columns'] = [];
+	const numericCount = features.filter((_, f) => !categorical[f]).length;
+	const knots = Math.min(options.knots ?? 0, Math.floor(MAX_KNOT_COLUMNS / Math.max(1, numericCount)));
 	let width = 0;
 	features.forEach((values, f) => {
 		if (categorical[f]) {
@@ -70,8 +133,10 @@ export function fitDesign(features: Float64Array[], categorical: ArrayLike<numbe
 		}
 		const column = standardisation(f, values);
 		if (!column) return;
+		const bends = quantileKnots(column, values, knots);
+		if (bends.length) column.knots = bends;
 		columns.push(column);
-		width += column.missingIndicator ? 2 : 1;
+		width += columnSpan(column);
 	});
 	return { columns, width };
 }
@@ -84,14 +149,16 @@ export function designMatrix(spec: DesignSpec, features: Float64Array[], n: numb
 	for (const column of spec.columns) {
 		const values = features[column.feature];
 		if (column.kind === 'numeric') {
+			const knots = column.knots ?? [];
+			const bendsAt = at + (column.missingIndicator ? 2 : 1);
 			for (let i = 0; i < n; i++) {
 				const v = values ? values[i] : NaN;
-				const missing = v !== v;
-				const z = missing ? 0 : (v - column.mean) / column.scale;
-				x[i * d + at] = Math.max(-10, Math.min(10, z));
-				if (column.missingIndicator) x[i * d + at + 1] = missing ? 1 : 0;
+				const z = standardised(column, v);
+				x[i * d + at] = z;
+				if (column.missingIndicator) x[i * d + at + 1] = v !== v ? 1 : 0;
+				for (let k = 0; k < knots.length; k++) x[i * d + bendsAt + k] = Math.max(0, z - knots[k]);
 			}
-			at += column.missingIndicator ? 2 : 1;
+			at += columnSpan(column);
 		} else {
 			const index = new Map(column.categories.map((c, k) => [c, k]));
 			for (let i = 0; i < n; i++) {

@@ -4,7 +4,7 @@
  * penalised. Features go through `design.ts` (standardised numbers, one-hot categories) learned on the
  * training rows. Deterministic: no randomness anywhere.
  */
-import { designMatrix, fitDesign, type DesignSpec } from './design';
+import { columnSpan, designMatrix, fitDesign, type DesignSpec } from './design';
 import { minimiseLbfgs } from './lbfgs';
 
 export type LinearTask = 'regression' | 'binary' | 'multiclass';
@@ -33,6 +33,8 @@ export interface LinearData {
 export interface LinearOptions {
 	/** L2 strength λ (per row). */
 	l2: number;
+	/** Knots per numeric feature: each bends at up to this many quantiles of its values (design.ts); 0: straight. */
+	knots?: number;
 	maxIterations?: number;
 	deadline?: number;
 	signal?: AbortSignal;
@@ -154,7 +156,7 @@ function fitLogistic(
 
 export function fitLinear(data: LinearData, options: LinearOptions): LinearModel {
 	const n = data.y.length;
-	const design = fitDesign(data.features, data.categorical);
+	const design = fitDesign(data.features, data.categorical, { knots: options.knots ?? 0 });
 	const d = design.width;
 	const x = designMatrix(design, data.features, n);
 	const means = new Float64Array(d);
@@ -231,7 +233,7 @@ export function linearContributions(
 	}
 	let at = 0;
 	for (const column of model.design.columns) {
-		const span = column.kind === 'numeric' ? (column.missingIndicator ? 2 : 1) : column.categories.length;
+		const span = columnSpan(column);
 		for (let j = at; j < at + span; j++)
 			for (let k = 0; k < K; k++)
 				values[column.feature * K + k] += model.weights[j * K + k] * (x[j] - model.means[j]);
