@@ -1,8 +1,8 @@
 /**
  * Regularised linear models in typed arrays: ridge regression (closed form, Cholesky) and logistic regression
  * (binary, or multinomial softmax) minimised with L-BFGS. Objective: mean loss + (λ/2)·‖w‖², the intercept not
- * penalised. Features go through `design.ts` (standardised numbers, one-hot categories) learned on the
- * training rows. Deterministic: no randomness anywhere.
+ * penalised. Features go through `design.ts` (standardised numbers, optionally bending at knots; one-hot
+ * categories) learned on the training rows. Deterministic: no randomness anywhere.
  */
 import { columnSpan, designMatrix, fitDesign, type DesignSpec } from './design';
 import { minimiseLbfgs } from './lbfgs';
