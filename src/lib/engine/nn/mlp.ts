@@ -12,7 +12,7 @@
  */
 import type * as TF from '@tensorflow/tfjs-core';
 import { baselineRow } from '../explain/sampled-shapley';
-import { designMatrix, frequentCodes, standardisation } from '../linear/design';
+import { columnSpan, designMatrix, frequentCodes, standardisation } from '../linear/design';
 import { seededRandom } from '../samples/random';
 import type { Task } from '../prep/target';
 import type { Tf } from './backend';
@@ -115,8 +115,9 @@ function describeInputs(features: Float64Array[], categorical: ArrayLike<number>
 	return { numeric, categories };
 }
 
+/** The numeric block's columns, counted by the design's own rule (a value, and a "was missing" indicator). */
 function numericWidth(numeric: NumericInput[]): number {
-	return numeric.reduce((w, c) => w + (c.missingIndicator ? 2 : 1), 0);
+	return numeric.reduce((w, c) => w + columnSpan({ kind: 'numeric', ...c }), 0);
 }
 
 /** Row-major numeric block, float32: the linear models' standardisation (clipped, with missing indicators). */
