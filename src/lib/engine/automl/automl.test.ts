@@ -100,6 +100,33 @@ describe('ensemble selection, calibration, threshold', () => {
 	});
 });
 
+describe('temperature calibration', () => {
+	it('softens over-confident multiclass probabilities, and sharpens no further than T = 0.5', () => {
+		const r = rng(8);
+		const k = 3;
+		const y = Float64Array.from({ length: 3000 }, () => Math.floor(r() * k));
+		const make = (confidence: (right: boolean) => number) => {
+			const p = new Float64Array(y.length * k);
+			for (let i = 0; i < y.length; i++) {
+				const right = r() < 0.9;
+				const top = right ? y[i] : (y[i] + 1) % k;
+				for (let c = 0; c < k; c++)
+					p[i * k + c] = c === top ? confidence(right) : (1 - confidence(right)) / 2;
+			}
+			return p;
+		};
+		const overConfident = make(() => 0.999);
+		const soft = fitCalibration(y, overConfident, k);
+		expect(soft?.kind).toBe('temperature');
+		expect(soft && soft.kind === 'temperature' && soft.t).toBeGreaterThan(1.5);
+		// Every row right and timid: the log loss alone would sharpen without end.
+		const timid = make(() => 0.6);
+		for (let i = 0; i < y.length; i++) for (let c = 0; c < k; c++) timid[i * k + c] = c === y[i] ? 0.6 : 0.2;
+		const sharp = fitCalibration(y, timid, k);
+		expect(sharp && sharp.kind === 'temperature' && sharp.t).toBeCloseTo(0.5, 3);
+	});
+});
+
 describe('trainAutoML', () => {
 	const options = { target: 'churned', timeLimitSeconds: 60, maxTrials: 4, seed: 1 };
 

@@ -7,7 +7,11 @@
  * channel k (the value, or the one-hot class) and C the weights. Extra trees draw one random threshold per
  * feature instead of scanning them all.
  *
- * Trees grow depth-first without the histogram-subtraction trick: with a fresh feature subset at every node,
+ * Trees grow best first (the open node with the largest impurity decrease is split next), up to `maxLeaves` leaves
+ * when a budget is set: that bounds a model's size on big tables without a large minimum leaf, which would keep a
+ * class of a few rows from ever having a leaf of its own.
+ *
+ * No histogram-subtraction trick: with a fresh feature subset at every node,
  * a parent's histogram is rarely the one a child needs, so each node builds only the sampled features' bins,
  * and zeroes only the bins it touched (deep nodes hold few rows).
  */
@@ -27,6 +31,11 @@ export interface ForestParams {
 	minSamplesLeaf: number;
 	/** 0: unlimited. */
 	maxDepth: number;
+	/**
+	 * At most this many leaves a tree (0: unlimited). Nodes are split best first (largest impurity decrease), so a
+	 * budget cuts the least useful splits, wherever they are, and a small class can still get a leaf of its own.
+	 */
+	maxLeaves: number;
 	bootstrap: boolean;
 	maxBins: number;
 	minCategoryCount: number;
@@ -45,6 +54,7 @@ export const DEFAULT_FOREST_PARAMS: ForestParams = {
 	maxFeatures: 'sqrt',
 	minSamplesLeaf: 1,
 	maxDepth: 0,
+	maxLeaves: 0,
 	bootstrap: true,
 	maxBins: 255,
 	// Categories seen in fewer rows share one bin: a split on a category of one or two rows only memorises them.
@@ -124,25 +134,34 @@ class ForestTreeGrower {
 		return this.binned.subarray(f * this.rowCount, (f + 1) * this.rowCount);
 	}
 
+	/**
+	 * Grows best first: every node's best split is found when the node is made, and the open node with the
+	 * largest gain is split next, until none is left or the tree has `maxLeaves` leaves. Unlimited, every node
+	 * that can be split is, as depth-first growth would.
+	 */
 	grow(rows: Uint32Array, weights: Float64Array, random: () => number): FlatTree {
 		const K = this.channels.count;
 		const builder = new TreeBuilder(K);
 		const width = this.mapper.binCounts.length;
 		const order = Int32Array.from({ length: width }, (_, f) => f);
-		const stack: { node: number; start: number; end: number; depth: number }[] = [];
-		const rootCover = this.sums(rows, 0, rows.length, weights);
-		stack.push({ node: builder.addNode(rootCover), start: 0, end: rows.length, depth: 0 });
-		while (stack.length) {
-			const { node, start, end, depth } = stack.pop()!;
+		const maxLeaves = this.params.maxLeaves > 0 ? this.params.maxLeaves : Infinity;
+		const open = new SplitQueue();
+		const visit = (node: number, start: number, end: number, depth: number) => {
 			const C = this.sums(rows, start, end, weights);
 			for (let k = 0; k < K; k++) builder.setValue(node, k, C > 0 ? this.nodeSums[k] / C : 0);
 			const splittable =
 				end - start >= 2 * this.params.minSamplesLeaf &&
 				(this.params.maxDepth <= 0 || depth < this.params.maxDepth) &&
 				!this.pure(C);
-			if (!splittable) continue;
+			if (!splittable) return;
 			const split = this.bestSplit(rows, start, end, C, weights, order, random);
-			if (!split) continue;
+			if (split) open.push({ node, start, end, depth, split });
+		};
+		const rootCover = this.sums(rows, 0, rows.length, weights);
+		visit(builder.addNode(rootCover), 0, rows.length, 0);
+		let leaves = 1;
+		while (open.size > 0 && leaves < maxLeaves) {
+			const { node, start, end, depth, split } = open.pop();
 			const mid = partitionRows(
 				this.column(split.feature),
 				rows,
@@ -152,8 +171,9 @@ class ForestTreeGrower {
 				this.scratch
 			);
 			const [l, r] = writeSplit(builder, node, split, this.mapper, [split.left.hess, split.right.hess]);
-			stack.push({ node: r, start: mid, end, depth: depth + 1 });
-			stack.push({ node: l, start, end: mid, depth: depth + 1 });
+			leaves++;
+			visit(l, start, mid, depth + 1);
+			visit(r, mid, end, depth + 1);
 		}
 		return builder.finish();
 	}
@@ -305,6 +325,60 @@ class ForestTreeGrower {
 			hist.fill(0, missingSlot, missingSlot + stride);
 		}
 		return best;
+	}
+}
+
+interface OpenNode {
+	node: number;
+	start: number;
+	end: number;
+	depth: number;
+	split: Split;
+}
+
+/** A max-heap of nodes waiting to be split, by gain; ties go to the node made first (deterministic). */
+class SplitQueue {
+	private readonly items: OpenNode[] = [];
+
+	get size(): number {
+		return this.items.length;
+	}
+
+	private before(a: OpenNode, b: OpenNode): boolean {
+		return a.split.gain > b.split.gain || (a.split.gain === b.split.gain && a.node < b.node);
+	}
+
+	push(item: OpenNode): void {
+		const items = this.items;
+		items.push(item);
+		let i = items.length - 1;
+		while (i > 0) {
+			const parent = (i - 1) >> 1;
+			if (!this.before(items[i], items[parent])) break;
+			[items[i], items[parent]] = [items[parent], items[i]];
+			i = parent;
+		}
+	}
+
+	pop(): OpenNode {
+		const items = this.items;
+		const top = items[0];
+		const last = items.pop()!;
+		if (items.length > 0) {
+			items[0] = last;
+			let i = 0;
+			for (;;) {
+				const l = 2 * i + 1;
+				const r = l + 1;
+				let best = i;
+				if (l < items.length && this.before(items[l], items[best])) best = l;
+				if (r < items.length && this.before(items[r], items[best])) best = r;
+				if (best === i) break;
+				[items[i], items[best]] = [items[best], items[i]];
+				i = best;
+			}
+		}
+		return top;
 	}
 }
 

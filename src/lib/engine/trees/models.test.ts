@@ -336,6 +336,32 @@ describe('forests', () => {
 		}
 	}, 60_000);
 
+	it('a leaf budget keeps the most useful splits: a class of a few rows still gets its leaf', () => {
+		// 3,000 rows of two noisy classes, and six rows of a third, close together, that one feature separates
+		// cleanly. A minimum leaf of 9 rows (what bounded big trees before) can never isolate them; a leaf budget
+		// spent best first does.
+		const r = rng(21);
+		const n = 3006;
+		const features = [0, 1].map(() => Float64Array.from({ length: n }, () => r()));
+		// A few distinct values, so the six rows' value has a bin of its own.
+		features.push(Float64Array.from({ length: n }, (_, i) => (i < n - 6 ? Math.floor(r() * 4) : 7)));
+		for (let i = n - 6; i < n; i++) features[0][i] = 0.45 + 0.1 * r();
+		const y = Float64Array.from({ length: n }, (_, i) =>
+			i >= n - 6 ? 2 : features[0][i] + 0.5 * r() > 0.75 ? 1 : 0
+		);
+		const data = { features, y, task: 'classification' as const };
+		const leaves = (model: ForestModel) =>
+			model.trees.map((tree) => tree.left.filter((child) => child === -1).length);
+		const budget = fitForest(data, { trees: 20, seed: 3, maxFeatures: 1, maxLeaves: 40 });
+		expect(Math.max(...leaves(budget))).toBeLessThanOrEqual(40);
+		const unlimited = fitForest(data, { trees: 20, seed: 3, maxFeatures: 1 });
+		expect(Math.min(...leaves(unlimited))).toBeGreaterThan(40);
+		const bigLeaves = fitForest(data, { trees: 20, seed: 3, maxFeatures: 1, minSamplesLeaf: 9 });
+		const rare = [Float64Array.of(0.5), Float64Array.of(0.5), Float64Array.of(7)];
+		expect(predictForest(budget, rare)[2]).toBeGreaterThan(0.7); // 0.85
+		expect(predictForest(bigLeaves, rare)[2]).toBeLessThan(0.2); // 0.02
+	});
+
 	it('stops at the deadline with the trees so far', () => {
 		const data = {
 			features: [Float64Array.from({ length: 100 }, (_, i) => i)],
