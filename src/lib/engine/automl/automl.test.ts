@@ -3,7 +3,7 @@ import type { DataFrame, StringColumn } from '../frame/types';
 import { categorical, churn, numeric, rng } from '../testing/tables';
 import { describeTarget, TargetError } from '../prep/target';
 import { parseArtifact, serialiseArtifact, ArtifactError } from './artifact';
-import { chooseThreshold, fitCalibration, applyCalibration } from './calibration';
+import { chooseThreshold, fitCalibration, applyCalibration, selfCalibrated } from './calibration';
 import { selectEnsemble } from './ensemble';
 import { kFold, groupKFold, timeSeriesSplit } from './folds';
 import { predictFrame } from './predict';
@@ -101,7 +101,7 @@ describe('ensemble selection, calibration, threshold', () => {
 });
 
 describe('temperature calibration', () => {
-	it('softens over-confident multiclass probabilities, and sharpens no further than T = 0.5', () => {
+	it('softens over-confident multiclass probabilities, sharpens no further than T = 0.5, and ranks blends as they will be used', () => {
 		const r = rng(8);
 		const k = 3;
 		const y = Float64Array.from({ length: 3000 }, () => Math.floor(r() * k));
@@ -119,11 +119,44 @@ describe('temperature calibration', () => {
 		const soft = fitCalibration(y, overConfident, k);
 		expect(soft?.kind).toBe('temperature');
 		expect(soft && soft.kind === 'temperature' && soft.t).toBeGreaterThan(1.5);
+		// The fitted temperature is the log loss's minimum.
+		const t = soft!.kind === 'temperature' ? soft!.t : NaN;
+		const lossAt = (temperature: number) =>
+			METRICS.logloss.score(
+				y,
+				applyCalibration({ kind: 'temperature', t: temperature }, overConfident, k),
+				k
+			);
+		expect(lossAt(t)).toBeLessThan(lossAt(t * 1.02));
+		expect(lossAt(t)).toBeLessThan(lossAt(t / 1.02));
 		// Every row right and timid: the log loss alone would sharpen without end.
 		const timid = make(() => 0.6);
 		for (let i = 0; i < y.length; i++) for (let c = 0; c < k; c++) timid[i * k + c] = c === y[i] ? 0.6 : 0.2;
 		const sharp = fitCalibration(y, timid, k);
 		expect(sharp && sharp.kind === 'temperature' && sharp.t).toBeCloseTo(0.5, 3);
+
+		// Timid but nearly always right, against sharper and more often wrong: the raw log loss prefers the second,
+		// and calibrated, the first is better. Selection for a log-loss run sees them calibrated.
+		const wrong = (i: number) => (y[i] + 1) % k;
+		const mostlyRight = new Float64Array(y.length * k).fill(0.25);
+		const sharper = new Float64Array(y.length * k).fill(0.1);
+		for (let i = 0; i < y.length; i++) {
+			mostlyRight[i * k + (i % 20 === 0 ? wrong(i) : y[i])] = 0.5;
+			sharper[i * k + (i % 20 < 3 ? wrong(i) : y[i])] = 0.8;
+		}
+		const pick = (view: (p: Float64Array) => Float64Array) =>
+			selectEnsemble(
+				[
+					{ trial: 0, oof: view(mostlyRight) },
+					{ trial: 1, oof: view(sharper) }
+				],
+				y,
+				METRICS.logloss,
+				k,
+				1 // the best single candidate
+			).weights[0].trial;
+		expect(pick((p) => p)).toBe(1);
+		expect(pick((p) => selfCalibrated(y, p, k))).toBe(0);
 	});
 });
 

@@ -103,29 +103,90 @@ function fitPlatt(y: Float64Array, p: Float64Array): Calibration {
  */
 const SHARPEST_TEMPERATURE = 0.5;
 
-/** Temperature by golden-section search on the log loss, T in [SHARPEST_TEMPERATURE, 5]. */
-function fitTemperature(y: Float64Array, p: Float64Array, k: number): Calibration {
-	const lossAt = (t: number) => logLoss(y, applyCalibration({ kind: 'temperature', t }, p, k), k);
-	let lo = Math.log(SHARPEST_TEMPERATURE);
-	let hi = Math.log(5);
-	const phi = (Math.sqrt(5) - 1) / 2;
+/** Bounds on β = 1/T: T from SHARPEST_TEMPERATURE to 5. */
+const BETA_LOW = 1 / 5;
+const BETA_HIGH = 1 / SHARPEST_TEMPERATURE;
+/** The log loss's cap on one row's loss (probabilities are clamped at 1e-15). */
+const ROW_LOSS_CAP = -Math.log(1e-15);
+
+/**
+ * The temperature that minimises the log loss, by Newton's method on β = 1/T from `start`, safeguarded by
+ * bisection. The log loss Σ_i log Σ_c exp(β·s_ic) − β·s_iy, with s = log p, is convex in β: its slope is
+ * Σ_i E_β[s_i] − s_iy and its curvature Σ_i Var_β[s_i], both from the same pass over the rows as the loss.
+ * Returns β and the mean log loss at it.
+ */
+function temperatureSearch(
+	y: Float64Array,
+	s: Float64Array,
+	k: number,
+	start: number
+): { beta: number; loss: number } {
+	const n = y.length;
+	let lo = BETA_LOW;
+	let hi = BETA_HIGH;
+	let beta = Math.min(hi, Math.max(lo, start));
+	let loss = NaN;
 	for (let iter = 0; iter < 40; iter++) {
-		const m1 = hi - phi * (hi - lo);
-		const m2 = lo + phi * (hi - lo);
-		if (lossAt(Math.exp(m1)) < lossAt(Math.exp(m2))) hi = m2;
-		else lo = m1;
+		let total = 0;
+		let slope = 0;
+		let curvature = 0;
+		for (let i = 0; i < n; i++) {
+			let max = -Infinity;
+			for (let c = 0; c < k; c++) max = Math.max(max, beta * s[i * k + c]);
+			let z = 0;
+			let mean = 0;
+			let square = 0;
+			for (let c = 0; c < k; c++) {
+				const v = s[i * k + c];
+				const e = Math.exp(beta * v - max);
+				z += e;
+				mean += e * v;
+				square += e * v * v;
+			}
+			mean /= z;
+			const own = s[i * k + y[i]];
+			total += Math.min(ROW_LOSS_CAP, max + Math.log(z) - beta * own);
+			slope += mean - own;
+			curvature += Math.max(0, square / z - mean * mean);
+		}
+		loss = total / Math.max(1, n);
+		// The optimum lies below β when the loss rises here, above it when it falls.
+		if (slope > 0) hi = beta;
+		else lo = beta;
+		if ((beta === BETA_HIGH && slope <= 0) || (beta === BETA_LOW && slope >= 0)) break;
+		let next = curvature > 0 ? beta - slope / curvature : NaN;
+		// Past a bound of the range: try the bound itself once; inside the bracket otherwise, or bisect.
+		if (next >= BETA_HIGH && hi === BETA_HIGH) next = BETA_HIGH;
+		else if (next <= BETA_LOW && lo === BETA_LOW) next = BETA_LOW;
+		else if (!(next > lo && next < hi)) next = (lo + hi) / 2;
+		if (Math.abs(next - beta) < 1e-6 * beta) break;
+		beta = next;
 	}
-	return { kind: 'temperature', t: Math.exp((lo + hi) / 2) };
+	return { beta, loss };
+}
+
+const logsOf = (p: Float64Array) => Float64Array.from(p, (v) => Math.log(Math.max(v, 1e-15)));
+
+function fitTemperature(y: Float64Array, p: Float64Array, k: number): Calibration {
+	return { kind: 'temperature', t: 1 / temperatureSearch(y, logsOf(p), k, 1).beta };
+}
+
+function fitCandidate(y: Float64Array, p: Float64Array, classCount: number): Calibration {
+	return classCount <= 2 && p.length === y.length ? fitPlatt(y, p) : fitTemperature(y, p, classCount);
 }
 
 /** A calibration that lowers the out-of-fold log loss by at least 0.1%, or null. */
 export function fitCalibration(y: Float64Array, p: Float64Array, classCount: number): Calibration | null {
 	if (y.length < 50) return null;
-	const candidate =
-		classCount <= 2 && p.length === y.length ? fitPlatt(y, p) : fitTemperature(y, p, classCount);
+	const candidate = fitCandidate(y, p, classCount);
 	const before = logLoss(y, p, classCount);
 	const after = logLoss(y, applyCalibration(candidate, p, classCount), classCount);
 	return after < before * 0.999 ? candidate : null;
+}
+
+/** The predictions calibrated on themselves (unchanged when calibration would not help them). */
+export function selfCalibrated(y: Float64Array, p: Float64Array, classCount: number): Float64Array {
+	return applyCalibration(fitCalibration(y, p, classCount), p, classCount);
 }
 
 /** For binary class-decision metrics: the threshold on P(class 1) that scores best (0.5 otherwise). */

@@ -19,7 +19,7 @@ import {
 	type LeaderboardEntry,
 	type ModelArtifact
 } from './artifact';
-import { applyCalibration, chooseThreshold, fitCalibration } from './calibration';
+import { applyCalibration, chooseThreshold, fitCalibration, selfCalibrated } from './calibration';
 import { blend, selectEnsemble } from './ensemble';
 import { selectFamilies, type ModelFamily, type Params } from './families';
 import { outOfFoldPredictions } from './out-of-fold';
@@ -261,9 +261,14 @@ export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Pro
 	const usable = results.filter((r) => r.models.length > 0 && !Number.isNaN(r.entry.score));
 	if (usable.length === 0)
 		throw new AutoMLError('No model could be trained within the time limit; give it more time.');
+	// Judged on log loss, the selection sees each trial's predictions as calibrated on their own: the blend is
+	// calibrated before use, so a forest's timid but well-ordered votes count for what they are worth sharpened.
+	// The members are then blended raw, and the blend calibrated, as with any metric.
+	const selectionView = (oof: Float64Array) =>
+		metric.name === 'logloss' ? selfCalibrated(scoredY, oof, classCount) : oof;
 
 	const selection = selectEnsemble(
-		usable.map((r) => ({ trial: r.entry.trial, oof: r.oof })),
+		usable.map((r) => ({ trial: r.entry.trial, oof: selectionView(r.oof) })),
 		scoredY,
 		metric,
 		classCount
