@@ -106,28 +106,19 @@ const SHARPEST_TEMPERATURE = 0.5;
 /** Bounds on β = 1/T: T from SHARPEST_TEMPERATURE to 5. */
 const BETA_LOW = 1 / 5;
 const BETA_HIGH = 1 / SHARPEST_TEMPERATURE;
-/** The log loss's cap on one row's loss (probabilities are clamped at 1e-15). */
-const ROW_LOSS_CAP = -Math.log(1e-15);
 
 /**
- * The temperature that minimises the log loss, by Newton's method on β = 1/T from `start`, safeguarded by
- * bisection. The log loss Σ_i log Σ_c exp(β·s_ic) − β·s_iy, with s = log p, is convex in β: its slope is
- * Σ_i E_β[s_i] − s_iy and its curvature Σ_i Var_β[s_i], both from the same pass over the rows as the loss.
- * Returns β and the mean log loss at it.
+ * The temperature that minimises the log loss, by Newton's method on β = 1/T from 1, safeguarded by bisection.
+ * The log loss Σ_i log Σ_c exp(β·s_ic) − β·s_iy, with s = log p, is convex in β: its slope is Σ_i E_β[s_i] − s_iy
+ * and its curvature Σ_i Var_β[s_i], both from one pass over the rows.
  */
-function temperatureSearch(
-	y: Float64Array,
-	s: Float64Array,
-	k: number,
-	start: number
-): { beta: number; loss: number } {
+function fitTemperature(y: Float64Array, p: Float64Array, k: number): Calibration {
 	const n = y.length;
+	const s = Float64Array.from(p, (v) => Math.log(Math.max(v, 1e-15)));
 	let lo = BETA_LOW;
 	let hi = BETA_HIGH;
-	let beta = Math.min(hi, Math.max(lo, start));
-	let loss = NaN;
+	let beta = 1;
 	for (let iter = 0; iter < 40; iter++) {
-		let total = 0;
 		let slope = 0;
 		let curvature = 0;
 		for (let i = 0; i < n; i++) {
@@ -144,12 +135,9 @@ function temperatureSearch(
 				square += e * v * v;
 			}
 			mean /= z;
-			const own = s[i * k + y[i]];
-			total += Math.min(ROW_LOSS_CAP, max + Math.log(z) - beta * own);
-			slope += mean - own;
+			slope += mean - s[i * k + y[i]];
 			curvature += Math.max(0, square / z - mean * mean);
 		}
-		loss = total / Math.max(1, n);
 		// The optimum lies below β when the loss rises here, above it when it falls.
 		if (slope > 0) hi = beta;
 		else lo = beta;
@@ -162,23 +150,14 @@ function temperatureSearch(
 		if (Math.abs(next - beta) < 1e-6 * beta) break;
 		beta = next;
 	}
-	return { beta, loss };
-}
-
-const logsOf = (p: Float64Array) => Float64Array.from(p, (v) => Math.log(Math.max(v, 1e-15)));
-
-function fitTemperature(y: Float64Array, p: Float64Array, k: number): Calibration {
-	return { kind: 'temperature', t: 1 / temperatureSearch(y, logsOf(p), k, 1).beta };
-}
-
-function fitCandidate(y: Float64Array, p: Float64Array, classCount: number): Calibration {
-	return classCount <= 2 && p.length === y.length ? fitPlatt(y, p) : fitTemperature(y, p, classCount);
+	return { kind: 'temperature', t: 1 / beta };
 }
 
 /** A calibration that lowers the out-of-fold log loss by at least 0.1%, or null. */
 export function fitCalibration(y: Float64Array, p: Float64Array, classCount: number): Calibration | null {
 	if (y.length < 50) return null;
-	const candidate = fitCandidate(y, p, classCount);
+	const candidate =
+		classCount <= 2 && p.length === y.length ? fitPlatt(y, p) : fitTemperature(y, p, classCount);
 	const before = logLoss(y, p, classCount);
 	const after = logLoss(y, applyCalibration(candidate, p, classCount), classCount);
 	return after < before * 0.999 ? candidate : null;
