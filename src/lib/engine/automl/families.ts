@@ -192,6 +192,14 @@ const gradientBoosting: ModelFamily = {
 };
 
 /**
+ * Leaves a forest tree may have. Fully grown trees on big tables make huge models; this bounds them at about the
+ * size a minimum leaf of 1 + rows / 5000 rows gave before, but trees now spend the budget best first, so a class of
+ * a few rows still gets leaves of its own. Shuttle (seed 0, forests alone, 20 s): its 7-row class could not have one
+ * with leaves of at least 9 rows; the forest's test log loss before calibration was 0.0029 then, 0.0012 with this.
+ */
+const FOREST_MAX_LEAVES = 3000;
+
+/**
  * Trees per fold model. Prediction averages the fold models, so together they form one forest of at least 200
  * trees; on small tables each fold model also gets enough trees (up to 200) for its out-of-fold predictions to
  * be smooth, as long as the whole artifact stays within about 500,000 tree nodes (~30 MB). Out of fold, a row is
@@ -205,14 +213,6 @@ function forestTreesPerFold(rows: number, minSamplesLeaf: number, folds: number)
 	const affordable = Math.floor(500_000 / (nodesPerTree * folds));
 	return Math.max(Math.ceil(200 / folds), Math.min(200, affordable));
 }
-
-/**
- * Leaves a forest tree may have. Fully grown trees on big tables make huge models; this bounds them at about the
- * size a minimum leaf of 1 + rows / 5000 rows gave before, but trees now spend the budget best first, so a class of
- * a few rows still gets leaves of its own. Shuttle (seed 0, forests alone, 20 s): its 7-row class could not have one
- * with leaves of at least 9 rows; the forest's test log loss before calibration was 0.0029 then, 0.0012 with this.
- */
-const FOREST_MAX_LEAVES = 3000;
 
 function forestFamily(extraTrees: boolean): ModelFamily {
 	return {
