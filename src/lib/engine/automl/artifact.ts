@@ -16,11 +16,12 @@ import type { InputField } from '../serve/input-schema';
 export const ARTIFACT_FORMAT = 'hunch-model';
 /**
  * The version written. A new version is needed when an older Hunch would misread a new bundle rather than
- * fail (2: linear models' numeric columns may bend at knots, which version 1 readers would ignore).
+ * fail (2: linear models' numeric columns may bend at knots, which version 1 readers would ignore; 3: typed arrays
+ * that are mostly zeros are saved as their non-zero entries, which version 2 readers would read as short arrays).
  */
-export const ARTIFACT_VERSION = 2;
+export const ARTIFACT_VERSION = 3;
 /** The versions this Hunch reads: every older bundle is a valid newer one (fields were only added). */
-const READABLE_VERSIONS: readonly number[] = [1, 2];
+const READABLE_VERSIONS: readonly number[] = [1, 2, 3];
 
 export interface LeaderboardEntry {
 	trial: number;
@@ -122,7 +123,7 @@ export function parseArtifact(text: string, source = 'the model file'): ModelArt
 		throw new ArtifactError(`${source} is not a Hunch model (format "${String(artifact?.format)}").`);
 	if (!READABLE_VERSIONS.includes(Number(artifact.version)))
 		throw new ArtifactError(
-			`${source} was written by a ${Number(artifact.version) > ARTIFACT_VERSION ? 'newer' : 'different'} Hunch (model format version ${String(artifact.version)}; this Hunch reads versions ${READABLE_VERSIONS.join(' and ')}). Retrain it, or use the Hunch version that trained it.`
+			`${source} was written by a ${Number(artifact.version) > ARTIFACT_VERSION ? 'newer' : 'different'} Hunch (model format version ${String(artifact.version)}; this Hunch reads versions ${READABLE_VERSIONS.join(', ')}). Retrain it, or use the Hunch version that trained it.`
 		);
 	return artifact as ModelArtifact;
 }

@@ -171,6 +171,9 @@ class ForestTreeGrower {
 				this.scratch
 			);
 			const [l, r] = writeSplit(builder, node, split, this.mapper, [split.left.hess, split.right.hess]);
+			// Only leaves hold values (nothing reads a split node's), so a many-class forest's value array is mostly
+			// zeros, which the saved model does not spell out (serialise.ts).
+			for (let k = 0; k < K; k++) builder.setValue(node, k, 0);
 			leaves++;
 			visit(l, start, mid, depth + 1);
 			visit(r, mid, end, depth + 1);
