@@ -3,7 +3,7 @@ import type { DataFrame } from '../frame/types';
 import { categorical, numeric, rng } from '../testing/tables';
 import { familyByName } from './families';
 import { predictFrame } from './predict';
-import { trainAutoML } from './train';
+import { trainAutoML, type ProgressEvent } from './train';
 
 /**
  * 4,000 rows of 26 classes: rows × classes passes 100,000, so the run validates on one 20% holdout (folds.ts),
@@ -38,6 +38,26 @@ describe('refit on every row after a holdout', () => {
 		// Same data and seed: the same model.
 		const again = await trainAutoML(train, options);
 		expect(JSON.stringify(again.members)).toBe(JSON.stringify(artifact.members));
+	});
+
+	it('keeps two trials in flight: on two threads they overlap, and the run is the one a single thread makes', async () => {
+		const train = letters(4000, 1);
+		const options = { target: 'letter', timeLimitSeconds: 120, maxTrials: 3, seed: 3, models: ['linear'] };
+		const events = (log: string[]) => ({
+			onProgress: (e: ProgressEvent) => {
+				if (e.type === 'trial-started' || e.type === 'trial-finished') log.push(`${e.type} ${e.trial}`);
+			}
+		});
+		const oneLog: string[] = [];
+		const twoLog: string[] = [];
+		const one = await trainAutoML(train, { ...options, threads: 1, ...events(oneLog) });
+		const two = await trainAutoML(train, { ...options, threads: 2, ...events(twoLog) });
+		expect(oneLog.slice(0, 2)).toEqual(['trial-started 0', 'trial-finished 0']);
+		expect(twoLog.slice(0, 2)).toEqual(['trial-started 0', 'trial-started 1']);
+		expect(two.leaderboard).toHaveLength(3);
+		const board = (a: typeof one) => a.leaderboard.map((e) => [e.trial, e.params, e.score]);
+		expect(board(two)).toEqual(board(one));
+		expect(JSON.stringify(two.members)).toBe(JSON.stringify(one.members));
 	});
 
 	it('gradient boosting refits with the rounds early stopping chose', () => {

@@ -5,6 +5,8 @@
  *   trials (searcher suggests, every fold fits, boosting's folds cut at their shared best round, out-of-fold
  *   predictions scored) → greedy ensemble of the best trials → calibration and decision threshold → artifact.
  *
+ * A trial's folds fit in parallel; with a single holdout (one fit a trial) two trials are in flight instead.
+ *
  * With k folds, fold models are kept rather than refitted on all rows: a refit would cost another full fit per
  * member at the end of the budget, while averaging k fold models is a bagged model that is usually as good or
  * better. With a single holdout, the members are refitted on every row when the time allows (refit.ts): the
@@ -28,6 +30,7 @@ import { refitMembers, refitPays, refitReserveSeconds, refitSeconds } from './re
 import { allScores, type Metric } from './scoring';
 import { LocalSearch, type Suggestion } from './search';
 import { stopFoldsTogether } from './shared-stopping';
+import type { FoldOutcome } from './fold-fit';
 import { inThreadRunner, workerThreadRunner, type RunnerSetup, type TrialRunner } from './trial-runner';
 import { targetWarnings } from './warnings';
 import { explainModel } from '../explain/explain';
@@ -95,6 +98,22 @@ export type ProgressEvent =
 	| { type: 'ensemble'; score: number; members: number }
 	| { type: 'explaining'; seconds: number }
 	| { type: 'warning'; message: string };
+
+/**
+ * Trials in flight when a trial is one holdout fit: the search suggests the next before it has heard the last, so
+ * a second thread has a trial to fit. (With k folds a trial's folds already fill the threads, and the search
+ * hears every result before it suggests again.)
+ */
+const HOLDOUT_TRIALS_IN_FLIGHT = 2;
+
+interface Running {
+	suggestion: Suggestion;
+	number: number;
+	started: number;
+	/** When its folds were all fitted (it may be heard later, after an older trial). */
+	finished: number;
+	outcomes: Promise<FoldOutcome[] | null>;
+}
 
 interface TrialResult {
 	entry: LeaderboardEntry;
@@ -164,6 +183,8 @@ export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Pro
 	);
 	const results: TrialResult[] = [];
 	let best = NaN;
+	/** Trials suggested, and trials started (which numbers them). */
+	let suggestions = 0;
 	let trial = 0;
 	// With a holdout, the search leaves time to refit the best trial (and smaller members) on every row, up to
 	// half the budget; when refitting the best trial alone would take more than that, the search goes on and the
@@ -177,7 +198,9 @@ export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Pro
 	};
 
 	const foldSets = foldSetsOf(prepared);
-	const threads = Math.max(1, Math.min(options.threads ?? 1, folds.length));
+	// A holdout is one fit a trial: more trials are in flight, so other threads have work.
+	const inFlight = folds.length === 1 ? HOLDOUT_TRIALS_IN_FLIGHT : 1;
+	const threads = Math.max(1, Math.min(options.threads ?? 1, folds.length * inFlight));
 	const runner = options.runner
 		? options.runner({
 				folds: foldSets,
@@ -188,47 +211,80 @@ export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Pro
 		: threads > 1
 			? workerThreadRunner(foldSets, threads, options.signal)
 			: inThreadRunner(foldSets, options.signal);
-	try {
-		while (
-			!options.signal?.aborted &&
-			now() < deadline - refitReserve() &&
-			(options.maxTrials === undefined || trial < options.maxTrials)
-		) {
-			const suggestion: Suggestion | null = search.suggest();
-			if (!suggestion) break;
-			const { family, params } = suggestion;
-			emit({ type: 'trial-started', trial, family: family.name, params });
-			const trialStarted = now();
-			// A trial may use up to 40% of what is left (all of it for the very first); its folds run in waves as
-			// wide as the runner's threads (helpers included), each wave with an equal share.
-			const remaining = deadline - refitReserve() - trialStarted;
-			const trialBudget =
-				results.length === 0 ? remaining : Math.max(remaining * 0.4, Math.min(remaining, 2000));
-			const waveWidth = Math.max(1, Math.min(runner.threads, folds.length));
-			const waves = Math.ceil(folds.length / waveWidth);
-			const outcomes = await Promise.all(
-				folds.map((_, f) =>
-					runner.run({
-						family: family.name,
-						params,
-						fold: f,
-						deadline: trialStarted + (trialBudget * (Math.floor(f / waveWidth) + 1)) / waves,
-						seed: seed + f,
-						foldCount: folds.length
-					})
-				)
-			).catch((err: Error) => {
+
+	const mayStart = () =>
+		!options.signal?.aborted &&
+		now() < deadline - refitReserve() &&
+		(options.maxTrials === undefined || suggestions < options.maxTrials);
+	/** Starts a suggested trial's folds now; resolves to their outcomes, or null once the run is cancelled. */
+	const start = (suggestion: Suggestion, number: number): Running => {
+		const { family, params } = suggestion;
+		emit({ type: 'trial-started', trial: number, family: family.name, params });
+		const trialStarted = now();
+		// A trial may use up to 40% of what is left (all of it for the very first); its folds run in waves as
+		// wide as the runner's threads (helpers included), each wave with an equal share.
+		const remaining = deadline - refitReserve() - trialStarted;
+		const trialBudget = number === 0 ? remaining : Math.max(remaining * 0.4, Math.min(remaining, 2000));
+		const waveWidth = Math.max(1, Math.min(runner.threads, folds.length));
+		const waves = Math.ceil(folds.length / waveWidth);
+		const outcomes = Promise.all(
+			folds.map((_, f) =>
+				runner.run({
+					family: family.name,
+					params,
+					fold: f,
+					deadline: trialStarted + (trialBudget * (Math.floor(f / waveWidth) + 1)) / waves,
+					seed: seed + f,
+					foldCount: folds.length
+				})
+			)
+		).then(
+			(fits) => {
+				record.finished = now();
+				return fits;
+			},
+			(err: Error) => {
 				if (options.signal?.aborted) return null;
 				throw err;
-			});
+			}
+		);
+		const record: Running = { suggestion, number, started: trialStarted, finished: NaN, outcomes };
+		return record;
+	};
+
+	// Trials are suggested in order and their results heard in order: trial t is suggested once every trial up to
+	// t − inFlight has been scored, however many of them ran at once, so the search (and so the leaderboard and
+	// model) does not depend on the thread count. Suggested trials wait until a thread is free to start.
+	const suggested: Suggestion[] = [];
+	const running: Running[] = [];
+	try {
+		for (;;) {
+			while (suggested.length + running.length < inFlight && mayStart()) {
+				const suggestion = search.suggest();
+				if (!suggestion) break; // none until a running trial is heard (or ever, when nothing runs)
+				suggested.push(suggestion);
+				suggestions++;
+			}
+			const trialsAtOnce = Math.max(1, Math.floor(runner.threads / folds.length));
+			while (running.length < trialsAtOnce && suggested.length > 0 && !options.signal?.aborted) {
+				const next = suggested.shift()!;
+				// A suggested trial that can no longer start in time is dropped.
+				if (now() >= deadline - refitReserve()) continue;
+				running.push(start(next, trial++));
+			}
+			const oldest = running.shift();
+			if (!oldest) break;
+			const outcomes = await oldest.outcomes;
 			if (!outcomes || options.signal?.aborted) break;
+			const { suggestion, number } = oldest;
+			const { family, params } = suggestion;
 			const fitted = stopFoldsTogether(family, outcomes, foldSets);
 			const oof = outOfFoldPredictions(fitted, oofRows, poolOutOfBag);
 			const score = metric.score(scoredY, oof, classCount);
-			const seconds = (now() - trialStarted) / 1000;
+			const seconds = (oldest.finished - oldest.started) / 1000;
 			search.onTrialComplete(suggestion, score);
 			const entry: LeaderboardEntry = {
-				trial,
+				trial: number,
 				family: family.name,
 				label: family.label,
 				params,
@@ -241,7 +297,7 @@ export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Pro
 			if (Number.isNaN(best) || (metric.higherIsBetter ? score > best : score < best)) best = score;
 			emit({
 				type: 'trial-finished',
-				trial,
+				trial: number,
 				family: family.name,
 				params,
 				score,
@@ -252,9 +308,10 @@ export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Pro
 			// Memory: only the best trials keep their models.
 			const keep = ensembleCandidates(results, metric);
 			for (const r of results) if (!keep.has(r)) r.models = [];
-			trial++;
 		}
 	} finally {
+		// Trials still running when the run stops (cancelled, or another failed) are not waited for.
+		for (const r of running) r.outcomes.catch(() => {});
 		await runner.close();
 	}
 	if (options.signal?.aborted) throw new AutoMLError('The run was cancelled.');
