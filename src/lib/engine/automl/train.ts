@@ -196,6 +196,8 @@ export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Pro
 		if (refitSeconds([leader.entry.seconds]) * 1000 > limitMs * 0.5) return 0;
 		return Math.min(limitMs * 0.5, refitReserveSeconds(leader.entry.seconds) * 1000);
 	};
+	/** When trials must stop starting (and running ones must end). */
+	const searchEnd = () => deadline - refitReserve();
 
 	const foldSets = foldSetsOf(prepared);
 	// A holdout is one fit a trial: more trials are in flight, so other threads have work.
@@ -214,7 +216,7 @@ export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Pro
 
 	const mayStart = () =>
 		!options.signal?.aborted &&
-		now() < deadline - refitReserve() &&
+		now() < searchEnd() &&
 		(options.maxTrials === undefined || suggestions < options.maxTrials);
 	/** Starts a suggested trial's folds now; resolves to their outcomes, or null once the run is cancelled. */
 	const start = (suggestion: Suggestion, number: number): Running => {
@@ -223,7 +225,7 @@ export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Pro
 		const trialStarted = now();
 		// A trial may use up to 40% of what is left (all of it for the very first); its folds run in waves as
 		// wide as the runner's threads (helpers included), each wave with an equal share.
-		const remaining = deadline - refitReserve() - trialStarted;
+		const remaining = searchEnd() - trialStarted;
 		const trialBudget = number === 0 ? remaining : Math.max(remaining * 0.4, Math.min(remaining, 2000));
 		const waveWidth = Math.max(1, Math.min(runner.threads, folds.length));
 		const waves = Math.ceil(folds.length / waveWidth);
@@ -269,7 +271,7 @@ export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Pro
 			while (running.length < trialsAtOnce && suggested.length > 0 && !options.signal?.aborted) {
 				const next = suggested.shift()!;
 				// A suggested trial that can no longer start in time is dropped.
-				if (now() >= deadline - refitReserve()) continue;
+				if (now() >= searchEnd()) continue;
 				running.push(start(next, trial++));
 			}
 			const oldest = running.shift();
