@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { DataFrame } from '../frame/types';
 import { categorical, numeric, rng } from '../testing/tables';
 import { familyByName } from './families';
+import { decodeFoldOutcome, encodeFoldOutcome, fitFold } from './fold-fit';
 import { predictFrame } from './predict';
+import { refitFits, refitReserveSeconds, refitSeconds } from './refit';
 import { trainAutoML, type ProgressEvent } from './train';
 
 /**
@@ -88,5 +90,55 @@ describe('refit on every row after a holdout', () => {
 
 	it('neural networks are not refitted (their schedule depends on the epochs)', () => {
 		expect(familyByName('mlp').refitParams).toBeUndefined();
+	});
+
+	it('expects members to refit side by side: the longest first, each on the thread free soonest', () => {
+		// 25% more rows and a 10% margin: 1.375 × a member's holdout work.
+		expect(refitSeconds([10], 2)).toBeCloseTo(13.75);
+		expect(refitSeconds([4, 10, 6], 1)).toBeCloseTo(27.5);
+		// Two threads: 10 on one, 6 then 4 on the other.
+		expect(refitSeconds([4, 10, 6], 2)).toBeCloseTo(13.75);
+		expect(refitSeconds([8, 8, 8], 2)).toBeCloseTo(22);
+		expect(refitSeconds([], 4)).toBe(0);
+		// The search's reserve: room for smaller members after the leader on one thread, beside it on more.
+		expect(refitReserveSeconds(10, 1)).toBeCloseTo(13.75 * 1.5);
+		expect(refitReserveSeconds(10, 2)).toBeCloseTo(13.75 * 1.2);
+		const at = (ms: number) => ({ now: () => ms, end: 20_000, threads: 2 });
+		expect(refitFits([4, 10, 6], at(6_000))).toBe(true);
+		expect(refitFits([4, 10, 6], at(7_000))).toBe(false);
+	});
+
+	it("counts only the boosting rounds a refit repeats, and that share travels with a fold's outcome", () => {
+		const r = rng(6);
+		const rows = (n: number) => {
+			const features = [Float64Array.from({ length: n }, () => r())];
+			const y = Float64Array.from(features[0], (v) => (v + r() * 0.6 > 0.8 ? 1 : 0));
+			return { features, y, categorical: Uint8Array.of(0), task: 'binary' as const, classCount: 2 };
+		};
+		const folds = [{ train: rows(600), valid: rows(300) }];
+		const job = (family: string, params: Record<string, number>) => ({
+			family,
+			params,
+			fold: 0,
+			deadline: Infinity,
+			seed: 1,
+			foldCount: 1
+		});
+		const boosted = fitFold(
+			folds,
+			job('gbdt', { learningRate: 0.3, maxLeaves: 8, minSamplesLeaf: 5, l2: 1, colsample: 1, subsample: 1 })
+		);
+		const model = familyByName('gbdt').load(boosted.model) as { trees: unknown[]; validationLoss: number[] };
+		// Early stopping grew 40 rounds past the best one, and kept the best.
+		expect(model.validationLoss.length).toBe(model.trees.length + 40);
+		expect(boosted.keptShare).toBeCloseTo(model.trees.length / model.validationLoss.length);
+		expect(decodeFoldOutcome(encodeFoldOutcome(boosted)).keptShare).toBe(boosted.keptShare);
+		const damaged = JSON.parse(encodeFoldOutcome(boosted)) as Record<string, unknown>;
+		damaged.keptShare = 2;
+		expect(() => decodeFoldOutcome(JSON.stringify(damaged))).toThrow(
+			/keptShare must be a number in \(0, 1\]/
+		);
+		// A family that does not stop early repeats its whole fit.
+		expect(fitFold(folds, job('linear', { strength: 1, knots: 0 })).keptShare).toBeUndefined();
 	});
 });

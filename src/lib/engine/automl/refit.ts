@@ -8,8 +8,8 @@
  * reported ones: an honest estimate of a model trained on less.
  *
  * A refit happens only when every member's family can be refitted (refitParams), and only when the members'
- * holdout fits, scaled to all rows, fit in the time left; a refit that runs past `end` is dropped and the
- * holdout models are kept.
+ * holdout fits, scaled to all rows and scheduled on the threads, fit in the time left; a refit that runs past
+ * `end` is dropped and the holdout models are kept.
  */
 import type { DataFrame } from '../frame/types';
 import { encodeFeatures, fitEncoder, type FeatureEncoder } from '../prep/encoder';
@@ -20,8 +20,11 @@ import { workerThreadRunner } from './trial-runner';
 
 /** Expected refit time over the holdout fit's, per member: 25% more rows, plus a margin for noise. */
 const REFIT_TIME_FACTOR = 1.25 * 1.1;
-/** The search's reserve over the leading trial's refit time, for the smaller members that join it. */
-const RESERVE_FACTOR = 1.5;
+/**
+ * The search's reserve over the leading trial's refit time, for the smaller members that join it: on one thread
+ * they refit after it, on more they mostly refit beside it.
+ */
+const RESERVE_FACTOR = { oneThread: 1.5, threads: 1.2 };
 
 export interface Refit {
 	encoder: FeatureEncoder;
@@ -34,14 +37,31 @@ export function refitPays(prepared: PreparedTraining): boolean {
 	return prepared.plan.kind === 'holdout' && prepared.folds.length === 1;
 }
 
-/** Seconds a refit of members whose holdout fits took `seconds` is expected to take. */
-export function refitSeconds(seconds: number[]): number {
-	return seconds.reduce((a, b) => a + b, 0) * REFIT_TIME_FACTOR;
+/**
+ * The order members are refitted in: longest holdout fit first, so the short ones fill the other threads
+ * around it (indices into `seconds`).
+ */
+function refitOrder(seconds: number[]): number[] {
+	return seconds.map((_, i) => i).sort((a, b) => seconds[b] - seconds[a] || a - b);
 }
 
-/** Seconds the search leaves for the refit, when its best trial's holdout fit took `leaderSeconds`. */
-export function refitReserveSeconds(leaderSeconds: number): number {
-	return refitSeconds([leaderSeconds]) * RESERVE_FACTOR;
+/**
+ * Seconds a refit of members is expected to take on `threads` threads, when `seconds` are the parts of their
+ * holdout fits a refit repeats (a boosting fit's rounds past its best are not repeated): each scaled to all rows, taken in `refitOrder` by whichever thread is free first (as the runner does).
+ */
+export function refitSeconds(seconds: number[], threads: number): number {
+	const busyUntil = new Array<number>(Math.max(1, Math.min(threads, seconds.length))).fill(0);
+	for (const m of refitOrder(seconds)) {
+		const first = busyUntil.indexOf(Math.min(...busyUntil));
+		busyUntil[first] += seconds[m] * REFIT_TIME_FACTOR;
+	}
+	return Math.max(0, ...busyUntil);
+}
+
+/** Seconds the search leaves for the refit, when a refit of its best trial repeats `leaderSeconds` of its fit. */
+export function refitReserveSeconds(leaderSeconds: number, threads: number): number {
+	const factor = threads > 1 ? RESERVE_FACTOR.threads : RESERVE_FACTOR.oneThread;
+	return refitSeconds([leaderSeconds], threads) * factor;
 }
 
 function allRows(prepared: PreparedTraining, encoder: FeatureEncoder, frame: DataFrame): TrainingSet {
@@ -54,10 +74,18 @@ function allRows(prepared: PreparedTraining, encoder: FeatureEncoder, frame: Dat
 	};
 }
 
+/** Whether members whose refits repeat `memberSeconds` of their fits are expected to finish by `end`. */
+export function refitFits(
+	memberSeconds: number[],
+	options: { end: number; now: () => number; threads: number }
+): boolean {
+	return options.now() + refitSeconds(memberSeconds, options.threads) * 1000 <= options.end;
+}
+
 /**
- * Fits each member again on every row, or says why it did not: `memberSeconds` are the members' holdout fit
- * times, `end` the time by which it must be done. The fits run on worker threads (up to `threads` at once), so
- * this thread stays free (a server worker keeps heart-beating through them).
+ * Fits each member again on every row, or says why it did not: `memberSeconds` are the seconds of the members'
+ * holdout fits a refit repeats, `end` the time by which it must be done. The fits run on worker threads (up to
+ * `threads` at once, longest first), so this thread stays free (a server worker keeps heart-beating through them).
  */
 export async function refitMembers(
 	prepared: PreparedTraining,
@@ -68,7 +96,7 @@ export async function refitMembers(
 	const families = members.map((m) => familyByName(m.family));
 	const fixed = families.find((f) => !f.refitParams);
 	if (fixed) return { skipped: `a ${fixed.label.toLowerCase()} member cannot be refitted` };
-	if (options.now() + refitSeconds(memberSeconds) * 1000 > options.end)
+	if (!refitFits(memberSeconds, options))
 		return { skipped: 'not enough time left to refit the members on all rows' };
 	const encoder = fitEncoder(prepared.featureFrame);
 	const train = allRows(prepared, encoder, prepared.featureFrame);
@@ -83,17 +111,19 @@ export async function refitMembers(
 		options.signal
 	);
 	try {
-		const outcomes = await Promise.all(
-			members.map((member, m) =>
-				runner.run({
+		const outcomes = new Array<{ model: unknown }>(members.length);
+		await Promise.all(
+			refitOrder(memberSeconds).map(async (m) => {
+				const member = members[m];
+				outcomes[m] = await runner.run({
 					family: member.family,
 					params: families[m].refitParams!(member.params, families[m].load(member.models[0])),
 					fold: 0,
 					deadline: options.end,
 					seed: options.seed,
 					foldCount: 1
-				})
-			)
+				});
+			})
 		);
 		if (options.signal?.aborted) return { skipped: 'cancelled' };
 		// A fit cut short by the deadline is not the model the holdout validated.

@@ -26,7 +26,7 @@ import { blend, selectEnsemble } from './ensemble';
 import { selectFamilies, type ModelFamily, type Params } from './families';
 import { outOfFoldPredictions } from './out-of-fold';
 import { AutoMLError, foldSetsOf, foldsFingerprint, prepareTraining } from './prepare';
-import { refitMembers, refitPays, refitReserveSeconds, refitSeconds } from './refit';
+import { refitFits, refitMembers, refitPays, refitReserveSeconds, refitSeconds } from './refit';
 import { allScores, type Metric } from './scoring';
 import { LocalSearch, type Suggestion } from './search';
 import { stopFoldsTogether } from './shared-stopping';
@@ -120,6 +120,8 @@ interface TrialResult {
 	oof: Float64Array;
 	models: unknown[];
 	family: ModelFamily;
+	/** Seconds of its fit a refit on every row would repeat (before scaling to the extra rows). */
+	refitWork: number;
 }
 
 /**
@@ -188,16 +190,35 @@ export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Pro
 	let trial = 0;
 	// With a holdout, the search leaves time to refit the best trial (and smaller members) on every row, up to
 	// half the budget; when refitting the best trial alone would take more than that, the search goes on and the
-	// refit is skipped.
+	// refit is skipped. So does a search that finds its ensemble cannot be refitted in the time it left.
 	const holdout = refitPays(prepared);
+	const refitThreads = Math.max(1, options.threads ?? 1);
+	const refitEnd = started + limitMs - Math.min(1000, limitMs * 0.02);
+	let reserveForRefit = holdout;
 	const refitReserve = () => {
-		if (!holdout || Number.isNaN(best)) return 0;
+		if (!reserveForRefit || Number.isNaN(best)) return 0;
 		const leader = results.find((r) => r.entry.score === best)!;
-		if (refitSeconds([leader.entry.seconds]) * 1000 > limitMs * 0.5) return 0;
-		return Math.min(limitMs * 0.5, refitReserveSeconds(leader.entry.seconds) * 1000);
+		if (refitSeconds([leader.refitWork], refitThreads) * 1000 > limitMs * 0.5) return 0;
+		return Math.min(limitMs * 0.5, refitReserveSeconds(leader.refitWork, refitThreads) * 1000);
 	};
 	/** When trials must stop starting (and running ones must end). */
 	const searchEnd = () => deadline - refitReserve();
+
+	const usableOf = (all: TrialResult[]) =>
+		all.filter((r) => r.models.length > 0 && !Number.isNaN(r.entry.score));
+	// Judged on log loss, the selection sees each trial's predictions as calibrated on their own: the blend is
+	// calibrated before use, so a forest's timid but well-ordered votes count for what they are worth sharpened.
+	// The members are then blended raw, and the blend calibrated, as with any metric.
+	const selectionView = (oof: Float64Array) =>
+		metric.name === 'logloss' ? selfCalibrated(scoredY, oof, classCount) : oof;
+	/** The greedy ensemble of the trials so far that kept their models. */
+	const selectFrom = (all: TrialResult[]) =>
+		selectEnsemble(
+			usableOf(all).map((r) => ({ trial: r.entry.trial, oof: selectionView(r.oof) })),
+			scoredY,
+			metric,
+			classCount
+		);
 
 	const foldSets = foldSetsOf(prepared);
 	// A holdout is one fit a trial: more trials are in flight, so other threads have work.
@@ -259,7 +280,8 @@ export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Pro
 	// model) does not depend on the thread count. Suggested trials wait until a thread is free to start.
 	const suggested: Suggestion[] = [];
 	const running: Running[] = [];
-	try {
+	/** Runs trials until none may start and every started one is heard (or the run is cancelled). */
+	const searchUntilDone = async () => {
 		for (;;) {
 			while (suggested.length + running.length < inFlight && mayStart()) {
 				const suggestion = search.suggest();
@@ -295,7 +317,13 @@ export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Pro
 				detail: fitted[0].detail,
 				weight: 0
 			};
-			results.push({ entry, oof, models: fitted.map((o) => o.model), family });
+			results.push({
+				entry,
+				oof,
+				models: fitted.map((o) => o.model),
+				family,
+				refitWork: seconds * (fitted[0].keptShare ?? 1)
+			});
 			if (Number.isNaN(best) || (metric.higherIsBetter ? score > best : score < best)) best = score;
 			emit({
 				type: 'trial-finished',
@@ -311,27 +339,30 @@ export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Pro
 			const keep = ensembleCandidates(results, metric);
 			for (const r of results) if (!keep.has(r)) r.models = [];
 		}
+	};
+	try {
+		await searchUntilDone();
+		if (reserveForRefit && !options.signal?.aborted && usableOf(results).length > 0) {
+			// The reserve was sized from the leading trial; when the ensemble it leads turns out too slow to
+			// refit in the time left, that time goes to the search instead.
+			const members = selectFrom(results).weights.map(
+				({ trial: t }) => results.find((r) => r.entry.trial === t)!.refitWork
+			);
+			if (!refitFits(members, { end: refitEnd, now, threads: refitThreads })) {
+				reserveForRefit = false;
+				await searchUntilDone();
+			}
+		}
 	} finally {
 		// Trials still running when the run stops (cancelled, or another failed) are not waited for.
 		for (const r of running) r.outcomes.catch(() => {});
 		await runner.close();
 	}
 	if (options.signal?.aborted) throw new AutoMLError('The run was cancelled.');
-	const usable = results.filter((r) => r.models.length > 0 && !Number.isNaN(r.entry.score));
+	const usable = usableOf(results);
 	if (usable.length === 0)
 		throw new AutoMLError('No model could be trained within the time limit; give it more time.');
-	// Judged on log loss, the selection sees each trial's predictions as calibrated on their own: the blend is
-	// calibrated before use, so a forest's timid but well-ordered votes count for what they are worth sharpened.
-	// The members are then blended raw, and the blend calibrated, as with any metric.
-	const selectionView = (oof: Float64Array) =>
-		metric.name === 'logloss' ? selfCalibrated(scoredY, oof, classCount) : oof;
-
-	const selection = selectEnsemble(
-		usable.map((r) => ({ trial: r.entry.trial, oof: selectionView(r.oof) })),
-		scoredY,
-		metric,
-		classCount
-	);
+	const selection = selectFrom(results);
 	emit({ type: 'ensemble', score: selection.score, members: selection.weights.length });
 	const members: ArtifactMember[] = selection.weights.map(({ trial: t, weight }) => {
 		const result = usable.find((r) => r.entry.trial === t)!;
@@ -348,14 +379,8 @@ export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Pro
 		? await refitMembers(
 				prepared,
 				members,
-				members.map((m) => usable.find((r) => r.entry.trial === m.trial)!.entry.seconds),
-				{
-					end: started + limitMs - Math.min(1000, limitMs * 0.02),
-					now,
-					seed,
-					threads: Math.max(1, options.threads ?? 1),
-					signal: options.signal
-				}
+				members.map((m) => usable.find((r) => r.entry.trial === m.trial)!.refitWork),
+				{ end: refitEnd, now, seed, threads: refitThreads, signal: options.signal }
 			)
 		: null;
 	if (options.signal?.aborted) throw new AutoMLError('The run was cancelled.');
