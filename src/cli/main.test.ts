@@ -127,6 +127,19 @@ describe('hunch train / predict / evaluate', () => {
 		expect(metrics.metrics.auc).toBeGreaterThan(0.8);
 	}, 60_000);
 
+	it('finishes within --time-limit counted from when the command started, writing the model included', async () => {
+		const train = path.join(dir, 'churn-timed.csv');
+		writeChurn(train, 3000, 4);
+		const model = path.join(dir, 'timed');
+		// As if starting the process and loading the engine had taken 1.5 s of the 10.
+		const started = Date.now() - 1500;
+		const io = { out: () => {}, err: () => {} };
+		const argv = ['train', train, '--target', 'churned', '--time-limit', '10', '--out', model];
+		expect(await main(argv, io, started)).toBe(0);
+		expect(Date.now() - started).toBeLessThanOrEqual(10_000);
+		expect(fs.existsSync(path.join(model, 'model.json'))).toBe(true);
+	}, 30_000);
+
 	it('bad input: one line, non-zero exit, naming the problem', async () => {
 		const file = path.join(dir, 'tiny.csv');
 		fs.writeFileSync(file, 'a,b\n1,x\n2,x\n3,x\n4,x\n5,x\n6,x\n7,x\n8,x\n9,x\n10,x\n11,x\n');

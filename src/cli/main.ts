@@ -18,16 +18,20 @@ Commands:
   hunch profile <data.csv|data.xlsx> [--json] [--sheet <name>] [--delimiter <c>]
       Read a table, infer column types and print a profile with data warnings.`;
 
-/** Runs one command; returns the exit code. Bad input ends with one line on stderr and a non-zero code. */
+/**
+ * Runs one command; returns the exit code. Bad input ends with one line on stderr and a non-zero code. `started`
+ * is when the command began (the process's start, for `bin/hunch.js`): `train`'s time limit counts from it.
+ */
 export async function main(
 	argv: string[],
-	io = { out: (s: string) => console.log(s), err: (s: string) => console.error(s) }
+	io = { out: (s: string) => console.log(s), err: (s: string) => console.error(s) },
+	started = Date.now()
 ): Promise<number> {
 	const [command, ...rest] = argv;
 	try {
 		switch (command) {
 			case 'train':
-				return await trainCommand(parseArgs(rest, new Set(['no-explain'])), io.err);
+				return await trainCommand(parseArgs(rest, new Set(['no-explain'])), io.err, started);
 			case 'predict':
 				return await predictCommand(parseArgs(rest, new Set()), io.out, io.err);
 			case 'evaluate':
