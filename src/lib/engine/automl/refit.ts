@@ -47,7 +47,8 @@ function refitOrder(seconds: number[]): number[] {
 
 /**
  * Seconds a refit of members is expected to take on `threads` threads, when `seconds` are the parts of their
- * holdout fits a refit repeats (a boosting fit's rounds past its best are not repeated): each scaled to all rows, taken in `refitOrder` by whichever thread is free first (as the runner does).
+ * holdout fits a refit repeats (a boosting fit's rounds past its best are not repeated): each scaled to all
+ * rows, taken in `refitOrder` by whichever thread is free first (as the runner does).
  */
 export function refitSeconds(seconds: number[], threads: number): number {
 	const busyUntil = new Array<number>(Math.max(1, Math.min(threads, seconds.length))).fill(0);

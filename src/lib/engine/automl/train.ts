@@ -22,7 +22,7 @@ import {
 	type ModelArtifact
 } from './artifact';
 import { applyCalibration, chooseThreshold, fitCalibration, selfCalibrated } from './calibration';
-import { blend, selectEnsemble } from './ensemble';
+import { blend, selectEnsemble, type EnsembleSelection } from './ensemble';
 import { selectFamilies, type ModelFamily, type Params } from './families';
 import { outOfFoldPredictions } from './out-of-fold';
 import { AutoMLError, foldSetsOf, foldsFingerprint, prepareTraining } from './prepare';
@@ -219,6 +219,9 @@ export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Pro
 			metric,
 			classCount
 		);
+	/** Per chosen trial, the seconds of its fit a refit would repeat. */
+	const refitWorkOf = (chosen: { trial: number }[]) =>
+		chosen.map(({ trial: t }) => results.find((r) => r.entry.trial === t)!.refitWork);
 
 	const foldSets = foldSetsOf(prepared);
 	// A holdout is one fit a trial: more trials are in flight, so other threads have work.
@@ -340,16 +343,17 @@ export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Pro
 			for (const r of results) if (!keep.has(r)) r.models = [];
 		}
 	};
+	/** The ensemble chosen after the search, when the check below already chose it and no trial came since. */
+	let chosen: EnsembleSelection | null = null;
 	try {
 		await searchUntilDone();
 		if (reserveForRefit && !options.signal?.aborted && usableOf(results).length > 0) {
 			// The reserve was sized from the leading trial; when the ensemble it leads turns out too slow to
 			// refit in the time left, that time goes to the search instead.
-			const members = selectFrom(results).weights.map(
-				({ trial: t }) => results.find((r) => r.entry.trial === t)!.refitWork
-			);
-			if (!refitFits(members, { end: refitEnd, now, threads: refitThreads })) {
+			chosen = selectFrom(results);
+			if (!refitFits(refitWorkOf(chosen.weights), { end: refitEnd, now, threads: refitThreads })) {
 				reserveForRefit = false;
+				chosen = null;
 				await searchUntilDone();
 			}
 		}
@@ -362,7 +366,7 @@ export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Pro
 	const usable = usableOf(results);
 	if (usable.length === 0)
 		throw new AutoMLError('No model could be trained within the time limit; give it more time.');
-	const selection = selectFrom(results);
+	const selection = chosen ?? selectFrom(results);
 	emit({ type: 'ensemble', score: selection.score, members: selection.weights.length });
 	const members: ArtifactMember[] = selection.weights.map(({ trial: t, weight }) => {
 		const result = usable.find((r) => r.entry.trial === t)!;
@@ -376,12 +380,13 @@ export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Pro
 		};
 	});
 	const refit = holdout
-		? await refitMembers(
-				prepared,
-				members,
-				members.map((m) => usable.find((r) => r.entry.trial === m.trial)!.refitWork),
-				{ end: refitEnd, now, seed, threads: refitThreads, signal: options.signal }
-			)
+		? await refitMembers(prepared, members, refitWorkOf(members), {
+				end: refitEnd,
+				now,
+				seed,
+				threads: refitThreads,
+				signal: options.signal
+			})
 		: null;
 	if (options.signal?.aborted) throw new AutoMLError('The run was cancelled.');
 	const ensembleOof = blend(
