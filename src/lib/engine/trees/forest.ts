@@ -109,6 +109,8 @@ class ForestTreeGrower {
 	private readonly hist: Float64Array;
 	private readonly nodeSums: Float64Array;
 	private readonly scratch: Uint32Array;
+	/** The non-missing bins a node's rows fall in, for the feature at hand (first `usedCount` entries). */
+	private readonly used = new Uint8Array(256);
 	private readonly rowCount: number;
 
 	constructor(
@@ -230,8 +232,7 @@ class ForestTreeGrower {
 		let best: Split | null = null;
 		let bestGain = 1e-12 * Math.max(1, Math.abs(parentScore));
 		const left = new Float64Array(K);
-		// The left side's sums once missing rows are added to it (or not).
-		const withMissing = new Float64Array(K);
+		const minLeaf = this.params.minSamplesLeaf;
 		let examined = 0;
 		for (let j = 0; j < width && examined < this.mtry; j++) {
 			// Partial Fisher–Yates: the next feature in a fresh random order.
@@ -240,26 +241,23 @@ class ForestTreeGrower {
 			order[pick] = order[j];
 			order[j] = f;
 			const column = this.column(f);
-			let minBin = 255;
-			let maxBin = -1;
+			// The bins the rows fall in are listed as they are met, then sorted: a deep node's few rows touch a
+			// few bins spread over up to 255, which scanning (and zeroing) the whole range would cost.
+			let usedCount = 0;
 			for (let r = start; r < end; r++) {
 				const i = rows[r];
 				const bin = column[i];
 				const w = weights[i];
 				const slot = bin * stride;
+				if (hist[slot + K + 1] === 0 && bin !== MISSING_BIN) this.used[usedCount++] = bin;
 				if (K === 1) hist[slot] += w * this.targets[i];
 				else hist[slot + this.targets[i]] += w;
 				hist[slot + K] += w;
 				hist[slot + K + 1] += 1;
-				if (bin !== MISSING_BIN) {
-					if (bin < minBin) minBin = bin;
-					if (bin > maxBin) maxBin = bin;
-				}
 			}
 			const missingSlot = MISSING_BIN * stride;
 			const missingRows = hist[missingSlot + K + 1];
-			const usedBins: number[] = [];
-			for (let b = minBin; b <= maxBin; b++) if (hist[b * stride + K + 1] > 0) usedBins.push(b);
+			const usedBins = this.used.subarray(0, usedCount).sort();
 			const constant = usedBins.length + (missingRows > 0 ? 1 : 0) < 2;
 			if (!constant) {
 				examined++;
@@ -288,24 +286,22 @@ class ForestTreeGrower {
 						lc += hist[slot + K];
 						lrows += hist[slot + K + 1];
 					}
-					for (let side = 0; side < 2; side++) {
+					// Missing rows go right, then (when there are any) left.
+					for (let side = 0; side < (missingRows > 0 ? 2 : 1); side++) {
 						const missingLeft = side === 1;
-						if (missingLeft && missingRows === 0) break;
-						let cl = lc;
-						let rowsLeft = lrows;
-						for (let k = 0; k < K; k++) withMissing[k] = left[k] + (missingLeft ? hist[missingSlot + k] : 0);
-						if (missingLeft) {
-							cl += hist[missingSlot + K];
-							rowsLeft += missingRows;
-						}
+						const rowsLeft = missingLeft ? lrows + missingRows : lrows;
 						const rowsRight = parentRows - rowsLeft;
-						if (rowsLeft < this.params.minSamplesLeaf || rowsRight < this.params.minSamplesLeaf) continue;
-						if (rowsLeft === 0 || rowsRight === 0) continue;
+						if (rowsLeft < minLeaf || rowsRight < minLeaf || rowsLeft === 0 || rowsRight === 0) continue;
+						const cl = missingLeft ? lc + hist[missingSlot + K] : lc;
 						const cr = parentC - cl;
+						let leftScore = 0;
 						let rightScore = 0;
-						for (let k = 0; k < K; k++) rightScore += (parentSums[k] - withMissing[k]) ** 2;
-						rightScore = cr > 0 ? rightScore / cr : 0;
-						const gain = score(withMissing, cl) + rightScore - parentScore;
+						for (let k = 0; k < K; k++) {
+							const sum = left[k] + (missingLeft ? hist[missingSlot + k] : 0);
+							leftScore += sum * sum;
+							rightScore += (parentSums[k] - sum) ** 2;
+						}
+						const gain = (cl > 0 ? leftScore / cl : 0) + (cr > 0 ? rightScore / cr : 0) - parentScore;
 						if (gain > bestGain) {
 							bestGain = gain;
 							best = {
@@ -315,7 +311,7 @@ class ForestTreeGrower {
 								// unseen category): they go with the majority.
 								missingLeft: missingRows > 0 ? missingLeft : rowsLeft >= rowsRight,
 								bin: categorical ? -1 : usedBins[c],
-								leftBins: categorical ? Uint8Array.from(usedBins.slice(0, c + 1)) : null,
+								leftBins: categorical ? usedBins.slice(0, c + 1) : null,
 								left: { grad: 0, hess: cl, count: rowsLeft },
 								right: { grad: 0, hess: cr, count: rowsRight }
 							};
@@ -324,7 +320,7 @@ class ForestTreeGrower {
 				}
 			}
 			// Zero only what this feature touched.
-			for (let b = minBin; b <= maxBin; b++) hist.fill(0, b * stride, (b + 1) * stride);
+			for (let u = 0; u < usedCount; u++) hist.fill(0, usedBins[u] * stride, (usedBins[u] + 1) * stride);
 			hist.fill(0, missingSlot, missingSlot + stride);
 		}
 		return best;
@@ -391,7 +387,7 @@ function argmax(values: Float64Array): number {
 	return best;
 }
 
-function shuffle(values: number[], random: () => number): void {
+function shuffle(values: Uint8Array, random: () => number): void {
 	for (let i = values.length - 1; i > 0; i--) {
 		const j = Math.floor(random() * (i + 1));
 		[values[i], values[j]] = [values[j], values[i]];
