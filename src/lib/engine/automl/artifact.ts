@@ -17,11 +17,12 @@ export const ARTIFACT_FORMAT = 'hunch-model';
 /**
  * The version written. A new version is needed when an older Hunch would misread a new bundle rather than
  * fail (2: linear models' numeric columns may bend at knots, which version 1 readers would ignore; 3: typed arrays
- * that are mostly zeros are saved as their non-zero entries, which version 2 readers would read as short arrays).
+ * that are mostly zeros are saved as their non-zero entries, which version 2 readers would read as short arrays;
+ * 4: a member refitted on every row reads `refitEncoder`, which version 3 readers would pair with a fold's).
  */
-export const ARTIFACT_VERSION = 3;
+export const ARTIFACT_VERSION = 4;
 /** The versions this Hunch reads: every older bundle is a valid newer one (fields were only added). */
-const READABLE_VERSIONS: readonly number[] = [1, 2, 3];
+const READABLE_VERSIONS: readonly number[] = [1, 2, 3, 4];
 
 export interface LeaderboardEntry {
 	trial: number;
@@ -42,8 +43,12 @@ export interface ArtifactMember {
 	family: string;
 	params: Params;
 	weight: number;
-	/** One saved model per validation fold; predictions average them. */
+	/**
+	 * One saved model per validation fold, predictions averaging them; or, when `refitted`, one model fitted on
+	 * every row, which reads features from the artifact's `refitEncoder`.
+	 */
 	models: unknown[];
+	refitted?: boolean;
 }
 
 export interface ModelArtifact {
@@ -59,6 +64,8 @@ export interface ModelArtifact {
 	inputSchema?: InputField[];
 	/** Fold f's models read features from foldEncoders[f] (each learned on that fold's training rows only). */
 	foldEncoders: FeatureEncoder[];
+	/** Learned on every row, for the members refitted on every row (absent when none is). */
+	refitEncoder?: FeatureEncoder;
 	members: ArtifactMember[];
 	calibration: Calibration | null;
 	/** Binary tasks: class 1 is predicted when P(class 1) ≥ threshold. */
@@ -125,6 +132,18 @@ export function parseArtifact(text: string, source = 'the model file'): ModelArt
 		throw new ArtifactError(
 			`${source} was written by a ${Number(artifact.version) > ARTIFACT_VERSION ? 'newer' : 'different'} Hunch (model format version ${String(artifact.version)}; this Hunch reads versions ${READABLE_VERSIONS.join(', ')}). Retrain it, or use the Hunch version that trained it.`
 		);
+	const folds = Array.isArray(artifact.foldEncoders) ? artifact.foldEncoders.length : 0;
+	(Array.isArray(artifact.members) ? artifact.members : []).forEach((member, m) => {
+		const expected = member.refitted ? 1 : folds;
+		if (member.refitted && !artifact.refitEncoder)
+			throw new ArtifactError(
+				`${source} is damaged: member ${m + 1} (${member.family}) was refitted on every row, but the file has no encoder for it.`
+			);
+		if (!Array.isArray(member.models) || member.models.length !== expected)
+			throw new ArtifactError(
+				`${source} is damaged: member ${m + 1} (${member.family}) has ${Array.isArray(member.models) ? member.models.length : 'no'} models where ${expected} were expected.`
+			);
+	});
 	return artifact as ModelArtifact;
 }
 

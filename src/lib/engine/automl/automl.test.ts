@@ -310,11 +310,11 @@ describe('trainAutoML', () => {
 		expect(() => parseArtifact('not json')).toThrow(/not valid JSON/);
 	});
 
-	it('reads version 1 and 2 bundles, written before linear models could bend and before sparse arrays', async () => {
+	it('reads version 1–3 bundles, written before linear models could bend, sparse arrays and refitted members', async () => {
 		const data = churn(300, 5);
 		const artifact = await trainAutoML(data, { ...options, maxTrials: 1, models: ['linear'] });
-		expect(artifact.version).toBe(3);
-		for (const version of [1, 2]) {
+		expect(artifact.version).toBe(4);
+		for (const version of [1, 2, 3]) {
 			const old = parseArtifact(serialiseArtifact({ ...artifact, version }));
 			expect(Array.from(predictFrame(old, data).probabilities!)).toEqual(
 				Array.from(predictFrame(artifact, data).probabilities!)

@@ -70,6 +70,19 @@ export interface ModelFamily {
 	 */
 	refitParams?(params: Params, model: unknown): Params;
 	/**
+	 * The work a refit on every row repeats, as a share of this fold model's fit (before scaling to the extra
+	 * rows); 1 when absent. Boosting repeats the rounds it kept, not those grown past its best; a forest refit
+	 * grows its full tree count however many trees this fold model has.
+	 */
+	refitShare?(model: unknown): number;
+	/**
+	 * Whether, after k-fold validation, one model refitted on every row predicts better than the k fold models
+	 * averaged (refit.ts). True for forests: their trees already average bootstrap samples, so fold models add
+	 * little but fewer rows each. Boosting's fold models average as a bag and are kept; a linear model's average
+	 * is its refit.
+	 */
+	refitBeatsFolds?: boolean;
+	/**
 	 * For families whose fold fits watch the fold's validation rows to decide when to stop: the fitted model's
 	 * validation loss per round (the fit keeps the rounds past its best) and a copy cut to its first rounds. A
 	 * trial's folds are then all cut at the round that is best on average over the folds (shared-stopping.ts),
@@ -175,6 +188,11 @@ const gradientBoosting: ModelFamily = {
 		...params,
 		rounds: Math.max(1, roundsOf(model as GradientBoostingModel))
 	}),
+	refitShare(model) {
+		const m = model as GradientBoostingModel;
+		const grown = m.validationLoss?.length ?? 0;
+		return grown > 0 ? Math.min(1, roundsOf(m) / grown) : 1;
+	},
 	stopping: {
 		curve: (model) => (model as GradientBoostingModel).validationLoss,
 		rounds: (model) => roundsOf(model as GradientBoostingModel),
@@ -199,19 +217,22 @@ const gradientBoosting: ModelFamily = {
  */
 const FOREST_MAX_LEAVES = 3000;
 
+/** Trees in a forest fitted on all its rows (a refit, or a single holdout fold). */
+const FOREST_TREES = 200;
+
 /**
- * Trees per fold model. Prediction averages the fold models, so together they form one forest of at least 200
- * trees; on small tables each fold model also gets enough trees (up to 200) for its out-of-fold predictions to
- * be smooth, as long as the whole artifact stays within about 500,000 tree nodes (~30 MB). Out of fold, a row is
- * predicted only by the fold models that did not train on it (and the others' out-of-bag trees, out-of-fold.ts):
- * with 100 trees a fold, rows whose class got no vote made a forest's out-of-fold log loss far worse than it
- * was (Glass, seed 0: 0.92 out of fold; 0.73 with 200 trees a fold; 0.56 on the test rows either way), and the
- * ensemble selection passed forests over.
+ * Trees per fold model. Prediction averages the fold models, so together they form one forest of at least
+ * FOREST_TREES trees; on small tables each fold model also gets enough trees (up to FOREST_TREES) for its
+ * out-of-fold predictions to be smooth, as long as the whole artifact stays within about 500,000 tree nodes
+ * (~30 MB). Out of fold, a row is predicted only by the fold models that did not train on it (and the others'
+ * out-of-bag trees, out-of-fold.ts): with 100 trees a fold, rows whose class got no vote made a forest's
+ * out-of-fold log loss far worse than it was (Glass, seed 0: 0.92 out of fold; 0.73 with 200 trees a fold; 0.56
+ * on the test rows either way), and the ensemble selection passed forests over.
  */
 function forestTreesPerFold(rows: number, minSamplesLeaf: number, folds: number): number {
 	const nodesPerTree = Math.max(1, Math.min((2 * rows * 0.63) / minSamplesLeaf, 2 * FOREST_MAX_LEAVES));
 	const affordable = Math.floor(500_000 / (nodesPerTree * folds));
-	return Math.max(Math.ceil(200 / folds), Math.min(200, affordable));
+	return Math.max(Math.ceil(FOREST_TREES / folds), Math.min(FOREST_TREES, affordable));
 }
 
 function forestFamily(extraTrees: boolean): ModelFamily {
@@ -257,6 +278,8 @@ function forestFamily(extraTrees: boolean): ModelFamily {
 			return model;
 		},
 		refitParams: (params) => params,
+		refitShare: (model) => FOREST_TREES / Math.max(1, (model as ForestModel).trees.length),
+		refitBeatsFolds: true,
 		outOfBag(model) {
 			const { oob, trees } = model as ForestModel;
 			return oob && { predictions: oob.predictions, votes: oob.votes, trees: trees.length };

@@ -27,10 +27,10 @@ export interface FoldOutcome {
 	/** Bagged families: out-of-bag predictions for the fold's training rows (in the fold's training order). */
 	outOfBag?: OutOfBag;
 	/**
-	 * Families that stop early: the share of the fit's rounds its model kept (the rest were grown past the best
-	 * round, to be sure of it). A refit with the kept rounds repeats about this share of the fit's work.
+	 * The work a refit on every row repeats, as a share of this fit's (family.refitShare): below 1 for boosting,
+	 * which grew rounds past its best to be sure of it; above 1 for a fold forest with fewer trees than a refit's.
 	 */
-	keptShare?: number;
+	refitShare?: number;
 }
 
 /** Finishes the family's set-up in this thread (loading TensorFlow.js for neural networks). */
@@ -50,13 +50,13 @@ export function fitFold(folds: FoldSets[], job: FoldJob, signal?: AbortSignal): 
 		foldCount: job.foldCount
 	});
 	const outOfBag = family.outOfBag?.(model);
-	const grown = family.stopping?.curve(model)?.length ?? 0;
+	const refitShare = family.refitShare?.(model);
 	return {
 		predictions: family.predict(model, fold.valid.features),
 		model: family.save(model),
 		detail: family.describe(model),
 		...(outOfBag ? { outOfBag } : {}),
-		...(grown > 0 ? { keptShare: Math.min(1, family.stopping!.rounds(model) / grown) } : {})
+		...(refitShare !== undefined ? { refitShare } : {})
 	};
 }
 
@@ -72,7 +72,7 @@ export function decodeFoldOutcome(text: string): FoldOutcome {
 		model?: unknown;
 		detail?: unknown;
 		outOfBag?: unknown;
-		keptShare?: unknown;
+		refitShare?: unknown;
 	};
 	const predictions = fromPlain(value?.predictions);
 	if (!(predictions instanceof Float64Array) || typeof value.detail !== 'string' || !('model' in value))
@@ -88,10 +88,10 @@ export function decodeFoldOutcome(text: string): FoldOutcome {
 			throw new Error('not a fold outcome: malformed out-of-bag predictions');
 		outcome.outOfBag = { predictions: bag.predictions, votes: bag.votes, trees: bag.trees };
 	}
-	if (value.keptShare !== undefined) {
-		if (typeof value.keptShare !== 'number' || !(value.keptShare > 0 && value.keptShare <= 1))
-			throw new Error('not a fold outcome: keptShare must be a number in (0, 1]');
-		outcome.keptShare = value.keptShare;
+	if (value.refitShare !== undefined) {
+		if (typeof value.refitShare !== 'number' || !(value.refitShare > 0 && Number.isFinite(value.refitShare)))
+			throw new Error('not a fold outcome: refitShare must be a positive number');
+		outcome.refitShare = value.refitShare;
 	}
 	return outcome;
 }

@@ -1,11 +1,12 @@
 /**
- * Prediction with a model artifact: encode the rows with each fold's encoder, average each member's fold
- * models, blend the members by their ensemble weights, calibrate, and turn probabilities into labels.
+ * Prediction with a model artifact: encode the rows with each fold's encoder (and the all-rows encoder of
+ * refitted members), average each member's models, blend the members by their ensemble weights, calibrate, and
+ * turn probabilities into labels.
  */
 import type { DataFrame } from '../frame/types';
-import { encodeFeatures } from '../prep/encoder';
+import { encodeFeatures, type EncodedFeatures, type FeatureEncoder } from '../prep/encoder';
 import { applyCalibration } from './calibration';
-import type { ModelArtifact } from './artifact';
+import type { ArtifactMember, ModelArtifact } from './artifact';
 import { familyByName } from './families';
 
 export interface Predictions {
@@ -33,36 +34,59 @@ export function modelsOf(member: ModelArtifact['members'][number]): unknown[] {
 	return models;
 }
 
+/**
+ * The encoders an artifact's models read, in one list: the fold encoders, then the all-rows encoder of the
+ * members refitted on every row (when any is).
+ */
+export function artifactEncoders(artifact: ModelArtifact): FeatureEncoder[] {
+	return artifact.refitEncoder ? [...artifact.foldEncoders, artifact.refitEncoder] : artifact.foldEncoders;
+}
+
+/** Where in `artifactEncoders` the encoder of a member's model `m` is. */
+export function encoderIndexOf(artifact: ModelArtifact, member: ArtifactMember, m: number): number {
+	return member.refitted ? artifact.foldEncoders.length : m;
+}
+
 /** Raw blended outputs: values, P(class 1) (binary) or row-major class probabilities. */
 export function predictBlended(
 	artifact: ModelArtifact,
 	frame: DataFrame
 ): { output: Float64Array; absentColumns: string[] } {
-	const encoded = artifact.foldEncoders.map((encoder) => encodeFeatures(encoder, frame));
+	const encoders = artifactEncoders(artifact);
+	// Only the encoders some model reads (after a holdout refit, the holdout's is read by none).
+	const encoded = new Map<number, EncodedFeatures>();
+	const encodedBy = (e: number) => {
+		let features = encoded.get(e);
+		if (!features) encoded.set(e, (features = encodeFeatures(encoders[e], frame)));
+		return features;
+	};
 	const width = artifact.task === 'multiclass' ? artifact.target.classes.length : 1;
 	const output = new Float64Array(frame.rowCount * width);
 	for (const member of artifact.members) {
 		const family = familyByName(member.family);
 		const models = modelsOf(member);
-		models.forEach((model, fold) => {
-			const p = family.predict(model, encoded[fold].features);
+		models.forEach((model, m) => {
+			const p = family.predict(model, encodedBy(encoderIndexOf(artifact, member, m)).features);
 			const scale = member.weight / models.length;
 			for (let j = 0; j < output.length; j++) output[j] += scale * p[j];
 		});
 	}
 	const calibrated =
 		artifact.task === 'regression' ? output : applyCalibration(artifact.calibration, output, width);
-	return { output: calibrated, absentColumns: encoded[0]?.absentColumns ?? [] };
+	const absentColumns = [...new Set([...encoded.values()].flatMap((e) => e.absentColumns))];
+	return { output: calibrated, absentColumns };
 }
 
 /**
  * The blended, calibrated output of fold `fold`'s models only, on features already encoded with that fold's
- * encoder: what the model predicts for rows that fold held out (for honest held-out evaluation).
+ * encoder: what the model predicts for rows that fold held out (for honest held-out evaluation). Only for an
+ * artifact whose members are all still their fold models (train.ts explains before it puts in the refits).
  */
 export function predictFold(artifact: ModelArtifact, fold: number, features: Float64Array[]): Float64Array {
 	const width = artifact.task === 'multiclass' ? artifact.target.classes.length : 1;
 	const output = new Float64Array((features[0]?.length ?? 0) * width);
 	for (const member of artifact.members) {
+		if (member.refitted) throw new Error('predictFold: a refitted member has no fold models');
 		const p = familyByName(member.family).predict(modelsOf(member)[fold], features);
 		for (let j = 0; j < output.length; j++) output[j] += member.weight * p[j];
 	}

@@ -3,8 +3,12 @@ import type { DataFrame } from '../frame/types';
 import { categorical, numeric, rng } from '../testing/tables';
 import { familyByName } from './families';
 import { decodeFoldOutcome, encodeFoldOutcome, fitFold } from './fold-fit';
+import { parseArtifact, serialiseArtifact } from './artifact';
 import { predictFrame } from './predict';
-import { refitFits, refitReserveSeconds, refitSeconds } from './refit';
+import { prepareTraining } from './prepare';
+import { refitFits, refitReserveSeconds, refitSeconds, refitsMember } from './refit';
+import { encodeFeatures } from '../prep/encoder';
+import { explainFrame } from '../explain/contributions';
 import { trainAutoML, type ProgressEvent } from './train';
 
 /**
@@ -30,7 +34,11 @@ describe('refit on every row after a holdout', () => {
 		expect(artifact.validation.folds).toBe(1);
 		expect(artifact.validation.description).toMatch(/20% holdout.*refitted on all 4,000 rows/);
 		expect(artifact.foldEncoders).toHaveLength(1);
-		for (const member of artifact.members) expect(member.models).toHaveLength(1);
+		expect(artifact.refitEncoder).toBeDefined();
+		for (const member of artifact.members) {
+			expect(member.refitted).toBe(true);
+			expect(member.models).toHaveLength(1);
+		}
 		const test = letters(1000, 2);
 		const predicted = predictFrame(artifact, test).labels;
 		const truth = test.columns[2] as { codes: Int32Array; dictionary: string[] };
@@ -93,22 +101,22 @@ describe('refit on every row after a holdout', () => {
 	});
 
 	it('expects members to refit side by side: the longest first, each on the thread free soonest', () => {
-		// 25% more rows and a 10% margin: 1.375 × a member's holdout work.
-		expect(refitSeconds([10], 2)).toBeCloseTo(13.75);
-		expect(refitSeconds([4, 10, 6], 1)).toBeCloseTo(27.5);
+		// A 10% margin over each member's refit on one thread.
+		expect(refitSeconds([10], 2)).toBeCloseTo(11);
+		expect(refitSeconds([4, 10, 6], 1)).toBeCloseTo(22);
 		// Two threads: 10 on one, 6 then 4 on the other.
-		expect(refitSeconds([4, 10, 6], 2)).toBeCloseTo(13.75);
-		expect(refitSeconds([8, 8, 8], 2)).toBeCloseTo(22);
+		expect(refitSeconds([4, 10, 6], 2)).toBeCloseTo(11);
+		expect(refitSeconds([8, 8, 8], 2)).toBeCloseTo(17.6);
 		expect(refitSeconds([], 4)).toBe(0);
 		// The search's reserve: room for smaller members after the leader on one thread, beside it on more.
-		expect(refitReserveSeconds(10, 1)).toBeCloseTo(13.75 * 1.5);
-		expect(refitReserveSeconds(10, 2)).toBeCloseTo(13.75 * 1.2);
+		expect(refitReserveSeconds(10, 1)).toBeCloseTo(11 * 1.5);
+		expect(refitReserveSeconds(10, 2)).toBeCloseTo(11 * 1.2);
 		const at = (ms: number) => ({ now: () => ms, end: 20_000, threads: 2 });
-		expect(refitFits([4, 10, 6], at(6_000))).toBe(true);
-		expect(refitFits([4, 10, 6], at(7_000))).toBe(false);
+		expect(refitFits([4, 10, 6], at(9_000))).toBe(true);
+		expect(refitFits([4, 10, 6], at(9_100))).toBe(false);
 	});
 
-	it("counts only the boosting rounds a refit repeats, and that share travels with a fold's outcome", () => {
+	it("counts the work a refit repeats (boosting's kept rounds, a forest's full tree count), and it travels with a fold's outcome", () => {
 		const r = rng(6);
 		const rows = (n: number) => {
 			const features = [Float64Array.from({ length: n }, () => r())];
@@ -131,14 +139,125 @@ describe('refit on every row after a holdout', () => {
 		const model = familyByName('gbdt').load(boosted.model) as { trees: unknown[]; validationLoss: number[] };
 		// Early stopping grew 40 rounds past the best one, and kept the best.
 		expect(model.validationLoss.length).toBe(model.trees.length + 40);
-		expect(boosted.keptShare).toBeCloseTo(model.trees.length / model.validationLoss.length);
-		expect(decodeFoldOutcome(encodeFoldOutcome(boosted)).keptShare).toBe(boosted.keptShare);
-		const damaged = JSON.parse(encodeFoldOutcome(boosted)) as Record<string, unknown>;
-		damaged.keptShare = 2;
-		expect(() => decodeFoldOutcome(JSON.stringify(damaged))).toThrow(
-			/keptShare must be a number in \(0, 1\]/
+		expect(boosted.refitShare).toBeCloseTo(model.trees.length / model.validationLoss.length);
+		expect(decodeFoldOutcome(encodeFoldOutcome(boosted)).refitShare).toBe(boosted.refitShare);
+		for (const bad of [0, -1, 'x', null]) {
+			const damaged = JSON.parse(encodeFoldOutcome(boosted)) as Record<string, unknown>;
+			damaged.refitShare = bad;
+			expect(() => decodeFoldOutcome(JSON.stringify(damaged))).toThrow(
+				/refitShare must be a positive number/
+			);
+		}
+		// A fold forest of one of 5 folds grows fewer trees than the 200 of a forest on every row (its size budget
+		// is shared by the folds); a refit grows all 200.
+		const forest = fitFold(folds, {
+			...job('random_forest', { maxFeatures: 1, minSamplesLeaf: 1 }),
+			foldCount: 5
+		});
+		const trees = Number(/^(\d+) trees$/.exec(forest.detail)![1]);
+		expect(trees).toBeLessThan(200);
+		expect(forest.refitShare).toBeCloseTo(200 / trees);
+		// A family whose refit is its fit again repeats all of it.
+		expect(fitFold(folds, job('linear', { strength: 1, knots: 0 })).refitShare).toBeUndefined();
+	});
+});
+
+/** A regression table of `rows` rows: a wave in `a`, a slope in `b`, a category that shifts it, noise. */
+function wave(rows: number, seed: number): DataFrame {
+	const r = rng(seed);
+	const a = Array.from({ length: rows }, () => r() * 10);
+	const b = Array.from({ length: rows }, () => r());
+	const shop = Array.from({ length: rows }, () => ['north', 'south', 'east'][Math.floor(r() * 3)]);
+	const y = a.map((v, i) => 3 * Math.sin(v) + 2 * b[i] + (shop[i] === 'east' ? 1 : 0) + r() * 0.3);
+	return {
+		rowCount: rows,
+		columns: [numeric('a', a), numeric('b', b), categorical('shop', shop), numeric('y', y)]
+	};
+}
+
+describe('refit of forests after k-fold validation', () => {
+	it('refits only forests, and only after k folds or a holdout: boosting keeps its fold models', () => {
+		const kfold = prepareTraining(wave(300, 1), { target: 'y' });
+		expect(kfold.folds.length).toBe(15); // 5 folds, repeated 3 times on a small table
+		expect(refitsMember(kfold, familyByName('random_forest'))).toBe(true);
+		expect(refitsMember(kfold, familyByName('extra_trees'))).toBe(true);
+		expect(refitsMember(kfold, familyByName('gbdt'))).toBe(false);
+		expect(refitsMember(kfold, familyByName('linear'))).toBe(false);
+		const holdout = prepareTraining(letters(4000, 1), { target: 'letter' });
+		expect(holdout.folds.length).toBe(1);
+		expect(refitsMember(holdout, familyByName('gbdt'))).toBe(true);
+		expect(refitsMember(holdout, familyByName('mlp'))).toBe(false);
+	});
+
+	it('a forest member becomes one forest of every row, read through an encoder learned on every row', async () => {
+		const train = wave(300, 2);
+		const options = { target: 'y', timeLimitSeconds: 60, maxTrials: 1, seed: 4, models: ['random_forest'] };
+		const artifact = await trainAutoML(train, options);
+		expect(artifact.validation.description).toMatch(
+			/repeated 3 times; the ensemble's members then refitted on all 300 rows/
 		);
-		// A family that does not stop early repeats its whole fit.
-		expect(fitFold(folds, job('linear', { strength: 1, knots: 0 })).keptShare).toBeUndefined();
+		expect(artifact.foldEncoders).toHaveLength(15);
+		const [member] = artifact.members;
+		expect(member.refitted).toBe(true);
+		expect(member.models).toHaveLength(1);
+		// The same forest the family fits on every row with the trial's settings.
+		const encoder = artifact.refitEncoder!;
+		const test = wave(200, 3);
+		const all = encodeFeatures(encoder, train);
+		const forest = familyByName('random_forest');
+		const y = (train.columns[3] as { values: Float64Array }).values;
+		const direct = forest.fit(
+			{
+				features: all.features,
+				y,
+				categorical: Uint8Array.from(encoder.features, (f) => (f.categorical ? 1 : 0)),
+				task: 'regression',
+				classCount: 1
+			},
+			member.params,
+			{ deadline: Infinity, seed: 4, foldCount: 1 }
+		);
+		expect(forest.describe(direct)).toBe('200 trees');
+		const expected = forest.predict(direct, encodeFeatures(encoder, test).features);
+		const predicted = predictFrame(artifact, test).values!;
+		for (let i = 0; i < test.rowCount; i++) expect(predicted[i]).toBeCloseTo(expected[i] * member.weight, 9);
+		// Each prediction's explanation reads the refitted forest too: base + contributions = the prediction.
+		const explained = explainFrame(artifact, test);
+		for (let i = 0; i < test.rowCount; i++) {
+			const values = explained.values.subarray(i * 3, i * 3 + 3);
+			expect(explained.base[0] + values.reduce((t, v) => t + v, 0)).toBeCloseTo(predicted[i], 6);
+		}
+		// It survives a save and load, and the same seed gives the same forest.
+		const again = parseArtifact(serialiseArtifact(artifact));
+		expect(Array.from(predictFrame(again, test).values!)).toEqual(Array.from(predicted));
+		expect(JSON.stringify((await trainAutoML(train, options)).members)).toBe(
+			JSON.stringify(artifact.members)
+		);
+	});
+
+	it('boosting members keep their fold models, and an artifact with a damaged refit fails to load', async () => {
+		const train = wave(300, 5);
+		const artifact = await trainAutoML(train, {
+			target: 'y',
+			timeLimitSeconds: 60,
+			maxTrials: 1,
+			seed: 1,
+			models: ['gbdt']
+		});
+		expect(artifact.refitEncoder).toBeUndefined();
+		expect(artifact.members[0].refitted).toBeUndefined();
+		expect(artifact.members[0].models).toHaveLength(15);
+		expect(artifact.validation.description).not.toMatch(/refitted/);
+		const damaged = { ...artifact, members: [{ ...artifact.members[0], refitted: true }] };
+		expect(() => parseArtifact(serialiseArtifact(damaged), 'model.json')).toThrow(
+			/model.json is damaged: member 1 \(gbdt\) was refitted on every row, but the file has no encoder for it/
+		);
+		const short = {
+			...artifact,
+			members: [{ ...artifact.members[0], models: artifact.members[0].models.slice(1) }]
+		};
+		expect(() => parseArtifact(serialiseArtifact(short), 'model.json')).toThrow(
+			/member 1 \(gbdt\) has 14 models where 15 were expected/
+		);
 	});
 });

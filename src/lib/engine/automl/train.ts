@@ -9,8 +9,9 @@
  *
  * With k folds, fold models are kept rather than refitted on all rows: a refit would cost another full fit per
  * member at the end of the budget, while averaging k fold models is a bagged model that is usually as good or
- * better. With a single holdout, the members are refitted on every row when the time allows (refit.ts): the
- * search stops early enough to leave that time.
+ * better; forests, already bagged, are refitted in the time the search leaves at its end when they fit in it.
+ * With a single holdout, the members are refitted on every row when the time allows (refit.ts): the search stops
+ * early enough to leave that time.
  */
 import type { DataFrame } from '../frame/types';
 import type { Task } from '../prep/target';
@@ -23,10 +24,10 @@ import {
 } from './artifact';
 import { applyCalibration, chooseThreshold, fitCalibration, selfCalibrated } from './calibration';
 import { blend, selectEnsemble, type EnsembleSelection } from './ensemble';
-import { selectFamilies, type ModelFamily, type Params } from './families';
+import { familyByName, selectFamilies, type ModelFamily, type Params } from './families';
 import { outOfFoldPredictions } from './out-of-fold';
 import { AutoMLError, foldSetsOf, foldsFingerprint, prepareTraining } from './prepare';
-import { refitFits, refitMembers, refitPays, refitReserveSeconds, refitSeconds } from './refit';
+import { refitFits, refitMembers, refitPays, refitReserveSeconds, refitSeconds, refitsMember } from './refit';
 import { allScores, type Metric } from './scoring';
 import { LocalSearch, type Suggestion } from './search';
 import { stopFoldsTogether } from './shared-stopping';
@@ -120,7 +121,10 @@ interface TrialResult {
 	oof: Float64Array;
 	models: unknown[];
 	family: ModelFamily;
-	/** Seconds of its fit a refit on every row would repeat (before scaling to the extra rows). */
+	/**
+	 * Seconds a refit of it on every row is expected to take on one thread: its fold fit's, times the share of that
+	 * work a refit repeats, scaled to all rows.
+	 */
 	refitWork: number;
 }
 
@@ -219,9 +223,14 @@ export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Pro
 			metric,
 			classCount
 		);
-	/** Per chosen trial, the seconds of its fit a refit would repeat. */
-	const refitWorkOf = (chosen: { trial: number }[]) =>
-		chosen.map(({ trial: t }) => results.find((r) => r.entry.trial === t)!.refitWork);
+	const resultOf = (t: number) => results.find((r) => r.entry.trial === t)!;
+	/** The chosen trials that would be refitted on every row, and each one's refit seconds on one thread. */
+	const refitsOf = (chosen: { trial: number }[]) => {
+		const trials = chosen.map(({ trial: t }) => t).filter((t) => refitsMember(prepared, resultOf(t).family));
+		return { trials, seconds: trials.map((t) => resultOf(t).refitWork) };
+	};
+	// A fold fit's time scaled to a fit on every row.
+	const allRowsScale = frame.rowCount / Math.max(1, folds[0].trainRows.length);
 
 	const foldSets = foldSetsOf(prepared);
 	// A holdout is one fit a trial: more trials are in flight, so other threads have work.
@@ -309,6 +318,8 @@ export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Pro
 			const oof = outOfFoldPredictions(fitted, oofRows, poolOutOfBag);
 			const score = metric.score(scoredY, oof, classCount);
 			const seconds = (oldest.finished - oldest.started) / 1000;
+			// The folds ran in waves as wide as the threads; one fold's fit took about a wave's time.
+			const foldSeconds = seconds / Math.ceil(folds.length / Math.min(runner.threads, folds.length));
 			search.onTrialComplete(suggestion, score);
 			const entry: LeaderboardEntry = {
 				trial: number,
@@ -325,7 +336,7 @@ export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Pro
 				oof,
 				models: fitted.map((o) => o.model),
 				family,
-				refitWork: seconds * (fitted[0].keptShare ?? 1)
+				refitWork: foldSeconds * (fitted[0].refitShare ?? 1) * allRowsScale
 			});
 			if (Number.isNaN(best) || (metric.higherIsBetter ? score > best : score < best)) best = score;
 			emit({
@@ -351,7 +362,7 @@ export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Pro
 			// The reserve was sized from the leading trial; when the ensemble it leads turns out too slow to
 			// refit in the time left, that time goes to the search instead.
 			chosen = selectFrom(results);
-			if (!refitFits(refitWorkOf(chosen.weights), { end: refitEnd, now, threads: refitThreads })) {
+			if (!refitFits(refitsOf(chosen.weights).seconds, { end: refitEnd, now, threads: refitThreads })) {
 				reserveForRefit = false;
 				chosen = null;
 				await searchUntilDone();
@@ -379,15 +390,17 @@ export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Pro
 			models: result.models
 		};
 	});
-	const refit = holdout
-		? await refitMembers(prepared, members, refitWorkOf(members), {
-				end: refitEnd,
-				now,
-				seed,
-				threads: refitThreads,
-				signal: options.signal
-			})
-		: null;
+	const refitting = refitsOf(members);
+	const refitted = members.map((m) => refitting.trials.includes(m.trial));
+	const refit =
+		refitting.trials.length > 0
+			? await refitMembers(
+					prepared,
+					members.filter((_, m) => refitted[m]),
+					refitting.seconds,
+					{ end: refitEnd, now, seed, threads: refitThreads, signal: options.signal }
+				)
+			: null;
 	if (options.signal?.aborted) throw new AutoMLError('The run was cancelled.');
 	const ensembleOof = blend(
 		selection.weights.map(({ trial: t }) => usable.find((r) => r.entry.trial === t)!.oof),
@@ -414,12 +427,7 @@ export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Pro
 		calibration,
 		threshold,
 		validation: {
-			description:
-				refit && 'models' in refit
-					? `${plan.description}; the ensemble's members then refitted on all ${frame.rowCount.toLocaleString('en-US')} rows`
-					: refit
-						? `${plan.description}; members not refitted on all rows (${refit.skipped})`
-						: plan.description,
+			description: validationWords(plan.description, members, refitted, refit, frame.rowCount),
 			folds: folds.length,
 			rows: scoredRows.length
 		},
@@ -451,9 +459,30 @@ export async function trainAutoML(input: DataFrame, options: AutoMLOptions): Pro
 		});
 	}
 	if (refit && 'models' in refit) {
-		// Explanations above describe the holdout models on rows they never saw; predictions come from the refit.
-		artifact.foldEncoders = [refit.encoder];
-		artifact.members = members.map((member, m) => ({ ...member, models: [refit.models[m]] }));
+		// Explanations above describe the validated models on rows they never saw; predictions come from the refit.
+		artifact.refitEncoder = refit.encoder;
+		let next = 0;
+		artifact.members = members.map((member, m) =>
+			refitted[m] ? { ...member, refitted: true, models: [refit.models[next++]] } : member
+		);
 	}
 	return artifact;
+}
+
+/** The validation's description, with what became of the refit. */
+function validationWords(
+	plan: string,
+	members: ArtifactMember[],
+	refitted: boolean[],
+	refit: Awaited<ReturnType<typeof refitMembers>> | null,
+	rows: number
+): string {
+	if (!refit) return plan;
+	const labels = new Set(members.filter((_, m) => refitted[m]).map((m) => familyByName(m.family).label));
+	const count = refitted.filter(Boolean).length;
+	const which = refitted.every(Boolean)
+		? "the ensemble's members"
+		: `the ensemble's ${[...labels].join(' and ').toLowerCase()} ${count === 1 ? 'member' : 'members'}`;
+	if ('skipped' in refit) return `${plan}; ${which} not refitted on all rows (${refit.skipped})`;
+	return `${plan}; ${which} then refitted on all ${rows.toLocaleString('en-US')} rows`;
 }

@@ -18,7 +18,7 @@
 import type { ModelArtifact } from '../automl/artifact';
 import { applyCalibration } from '../automl/calibration';
 import { familyByName, type RawContributions } from '../automl/families';
-import { modelsOf } from '../automl/predict';
+import { artifactEncoders, encoderIndexOf, modelsOf } from '../automl/predict';
 import type { DataFrame } from '../frame/types';
 import { encodeFeatures } from '../prep/encoder';
 import { createLoss } from '../trees/losses';
@@ -98,16 +98,21 @@ export function explainFrame(artifact: ModelArtifact, frame: DataFrame): Contrib
 	const K = artifact.task === 'multiclass' ? artifact.target.classes.length : 1;
 	const n = frame.rowCount;
 	const columnIndex = new Map(columns.map((name, c) => [name, c]));
-	const encoded = artifact.foldEncoders.map((encoder) => encodeFeatures(encoder, frame).features);
-	const sourceOf = artifact.foldEncoders.map((encoder) =>
+	const encoders = artifactEncoders(artifact);
+	const encoded = encoders.map((encoder) => encodeFeatures(encoder, frame).features);
+	const sourceOf = encoders.map((encoder) =>
 		Int32Array.from(encoder.features, (f) => columnIndex.get(f.source) ?? -1)
 	);
 	const rowBuffers = encoded.map((features) => new Float64Array(features.length));
-	const members = artifact.members.map((member) => ({
-		member,
-		family: familyByName(member.family),
-		models: modelsOf(member)
-	}));
+	const members = artifact.members.map((member) => {
+		const models = modelsOf(member);
+		return {
+			member,
+			family: familyByName(member.family),
+			models,
+			encoderOf: models.map((_, m) => encoderIndexOf(artifact, member, m))
+		};
+	});
 
 	const values = new Float64Array(n * C * K);
 	const predictions = new Float64Array(n * K);
@@ -122,17 +127,18 @@ export function explainFrame(artifact: ModelArtifact, frame: DataFrame): Contrib
 		encoded.forEach((features, f) => {
 			for (let j = 0; j < features.length; j++) rowBuffers[f][j] = features[j][i];
 		});
-		for (const { member, family, models } of members) {
+		for (const { member, family, models, encoderOf } of members) {
 			const scale = member.weight / models.length;
-			models.forEach((model, fold) => {
-				const raw = family.contributions(model, rowBuffers[fold]);
-				const featureCount = rowBuffers[fold].length;
+			models.forEach((model, m) => {
+				const e = encoderOf[m];
+				const raw = family.contributions(model, rowBuffers[e]);
+				const featureCount = rowBuffers[e].length;
 				const { base: b, prediction } = toPredictionSpace(raw, featureCount);
 				for (let k = 0; k < K; k++) {
 					rowBase[k] += scale * b[k];
 					rowPrediction[k] += scale * prediction[k];
 				}
-				const source = sourceOf[fold];
+				const source = sourceOf[e];
 				for (let j = 0; j < featureCount; j++) {
 					const c = source[j];
 					if (c < 0) continue;
