@@ -111,10 +111,14 @@ class ForestTreeGrower {
 	private readonly scratch: Uint32Array;
 	/** The non-missing bins a node's rows fall in, for the feature at hand (first `usedCount` entries). */
 	private readonly used = new Uint8Array(256);
-	private readonly rowCount: number;
+	/** Per feature, its bins indexed by row. */
+	private readonly columns: Uint8Array[];
+	/** Scratch per node: its channel sums, and a cut's left side's. */
+	private readonly parentSums: Float64Array;
+	private readonly leftSums: Float64Array;
 
 	constructor(
-		private readonly binned: Uint8Array,
+		binned: Uint8Array,
 		private readonly mapper: BinMapper,
 		private readonly channels: Channels,
 		private readonly targets: Float64Array,
@@ -128,12 +132,9 @@ class ForestTreeGrower {
 		this.hist = new Float64Array(256 * this.stride);
 		this.nodeSums = new Float64Array(this.stride);
 		this.scratch = new Uint32Array(rowCount);
-		this.rowCount = rowCount;
-	}
-
-	/** One feature's bins, indexed by row. */
-	private column(f: number): Uint8Array {
-		return this.binned.subarray(f * this.rowCount, (f + 1) * this.rowCount);
+		this.columns = Array.from(mapper.binCounts, (_, f) => binned.subarray(f * rowCount, (f + 1) * rowCount));
+		this.parentSums = new Float64Array(channels.count);
+		this.leftSums = new Float64Array(channels.count);
 	}
 
 	/**
@@ -165,7 +166,7 @@ class ForestTreeGrower {
 		while (open.size > 0 && leaves < maxLeaves) {
 			const { node, start, end, depth, split } = open.pop();
 			const mid = partitionRows(
-				this.column(split.feature),
+				this.columns[split.feature],
 				rows,
 				start,
 				end,
@@ -221,7 +222,8 @@ class ForestTreeGrower {
 		const stride = this.stride;
 		const hist = this.hist;
 		const width = order.length;
-		const parentSums = Float64Array.from(this.nodeSums.subarray(0, K));
+		const parentSums = this.parentSums;
+		parentSums.set(this.nodeSums.subarray(0, K));
 		const parentRows = end - start;
 		const score = (s: Float64Array | number[], c: number) => {
 			let t = 0;
@@ -231,7 +233,7 @@ class ForestTreeGrower {
 		const parentScore = score(parentSums, parentC);
 		let best: Split | null = null;
 		let bestGain = 1e-12 * Math.max(1, Math.abs(parentScore));
-		const left = new Float64Array(K);
+		const left = this.leftSums;
 		const minLeaf = this.params.minSamplesLeaf;
 		let examined = 0;
 		for (let j = 0; j < width && examined < this.mtry; j++) {
@@ -240,7 +242,7 @@ class ForestTreeGrower {
 			const f = order[pick];
 			order[pick] = order[j];
 			order[j] = f;
-			const column = this.column(f);
+			const column = this.columns[f];
 			// The bins the rows fall in are listed as they are met, then sorted: a deep node's few rows touch a
 			// few bins spread over up to 255, which scanning (and zeroing) the whole range would cost.
 			let usedCount = 0;
@@ -311,6 +313,7 @@ class ForestTreeGrower {
 								// unseen category): they go with the majority.
 								missingLeft: missingRows > 0 ? missingLeft : rowsLeft >= rowsRight,
 								bin: categorical ? -1 : usedBins[c],
+								...(!categorical && c + 1 < usedBins.length ? { nextBin: usedBins[c + 1] } : {}),
 								leftBins: categorical ? usedBins.slice(0, c + 1) : null,
 								left: { grad: 0, hess: cl, count: rowsLeft },
 								right: { grad: 0, hess: cr, count: rowsRight }

@@ -60,7 +60,10 @@ export function writeSplit(
 	const categoryBins = mapper.categoryBins[f];
 	if (!categoryBins) {
 		const edges = mapper.edges[f];
-		const threshold = split.bin < edges.length ? edges[split.bin] : Infinity;
+		const lowest = split.bin < edges.length ? edges[split.bin] : Infinity;
+		// The next bin's lower edge is the edge before it.
+		const highest = split.nextBin !== undefined ? edges[split.nextBin - 1] : lowest;
+		const threshold = highest > lowest ? lowest + (highest - lowest) / 2 : lowest;
 		return builder.splitNumeric(node, f, threshold, split.missingLeft, covers);
 	}
 	const leftBin = new Uint8Array(256);

@@ -362,6 +362,21 @@ describe('forests', () => {
 		expect(predictForest(bigLeaves, rare)[2]).toBeLessThan(0.2); // 0.02
 	});
 
+	it("puts a numeric threshold halfway between the node's values either side of the cut, as an exact split does", () => {
+		// Eight distinct values, one bin each (edges halfway: 0.5, 1.5, …, 6.5); rows 2–5 weigh nothing, so the
+		// tree's rows hold 0, 1, 6 and 7 only.
+		const data = {
+			features: [Float64Array.from({ length: 8 }, (_, i) => i)],
+			y: Float64Array.of(0, 0, 0, 0, 1, 1, 1, 1),
+			weight: Float64Array.of(1, 1, 0, 0, 0, 0, 1, 1),
+			task: 'classification' as const
+		};
+		const stump = fitForest(data, { trees: 1, bootstrap: false, maxFeatures: 1, maxDepth: 1 });
+		// Anywhere from 1.5 to 5.5 splits those rows alike: halfway between 1 and 6, not at 1's bin edge.
+		expect(stump.trees[0].threshold[0]).toBe(3.5);
+		expect(Array.from(predictForest(stump, [Float64Array.of(3, 4)]))).toEqual([0, 1]);
+	});
+
 	it('stops at the deadline with the trees so far', () => {
 		const data = {
 			features: [Float64Array.from({ length: 100 }, (_, i) => i)],

@@ -41,6 +41,12 @@ export interface Split {
 	missingLeft: boolean;
 	/** Numeric splits: rows with bin ≤ `bin` go left. */
 	bin: number;
+	/**
+	 * Numeric splits that know it (forests): the first bin right of the cut that the node's rows fall in. Every
+	 * threshold between the two bins splits those rows alike; the tree's then lies halfway between them, as an
+	 * exact split's lies halfway between the values either side, instead of at `bin`'s upper edge.
+	 */
+	nextBin?: number;
 	/** Categorical splits: the bins that go left; null for numeric splits. */
 	leftBins: Uint8Array | null;
 	left: NodeSums;
