@@ -127,6 +127,29 @@ describe('linear models with bends (knots)', () => {
 		expect(design.width).toBe(60 * 3);
 	});
 
+	it('reads far-out values unclipped, so a sum of the features stays exact there; a model saved without the flag clips', () => {
+		// 199 ordinary rows and one 40 standard deviations out (Brazilian_houses' hoa column has such rows).
+		const n = 200;
+		const a = Float64Array.from({ length: n }, (_, i) => (i === 7 ? 5000 : 10 + (i % 17)));
+		const b = Float64Array.from({ length: n }, (_, i) => 100 + ((i * 13) % 29));
+		const y = Float64Array.from(a, (v, i) => v + b[i]);
+		const model = fitLinear({ features: [a, b], y, categorical: [0, 0], task: 'regression' }, { l2: 0 });
+		expect(model.design.unclipped).toBe(true);
+		const far = (m: LinearModel) =>
+			predictLinear(m, [Float64Array.of(5000, 9000), Float64Array.of(120, 120)]);
+		const [atTraining, beyond] = far(model);
+		expect(atTraining).toBeCloseTo(5120, 4);
+		expect(beyond).toBeCloseTo(9120, 4);
+		// A design without the flag (models saved before it, the neural network's, the neighbours') clips at ±10.
+		const old = JSON.parse(JSON.stringify(toPlain(model)));
+		delete old.design.unclipped;
+		const clipped = far(fromPlain(old) as LinearModel);
+		const { mean, scale } = model.design.columns[0] as { mean: number; scale: number };
+		expect(mean + 10 * scale).toBeLessThan(5000);
+		expect(Math.abs(clipped[0] - 5120)).toBeGreaterThan(100);
+		expect(clipped[1]).toBe(clipped[0]);
+	});
+
 	it('reads a model saved before knots existed (numeric columns without them) as straight lines', () => {
 		const y = Float64Array.from(x, (v) => 2 * v + 1);
 		const model = fitLinear({ features: [x], y, categorical: [0], task: 'regression' }, { l2: 0 });

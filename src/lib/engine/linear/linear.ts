@@ -156,7 +156,7 @@ function fitLogistic(
 
 export function fitLinear(data: LinearData, options: LinearOptions): LinearModel {
 	const n = data.y.length;
-	const design = fitDesign(data.features, data.categorical, { knots: options.knots ?? 0 });
+	const design = fitDesign(data.features, data.categorical, { knots: options.knots ?? 0, unclipped: true });
 	const d = design.width;
 	const x = designMatrix(design, data.features, n);
 	const means = new Float64Array(d);
