@@ -25,6 +25,11 @@ describe('task detection', () => {
 		expect(describeTarget(numeric('t', [0, 1, 2, 3, 4, 0, 1])).task).toBe('regression');
 		const wineQuality = [3, 4, 5, 6, 7, 8, 9].flatMap((v) => Array(6).fill(v)); // a rating: an unbroken run
 		expect(describeTarget(numeric('t', wineQuality)).task).toBe('regression');
+		// A score in even steps (pol's 0, 10 … 100) is an amount too; uneven steps stay codes.
+		const score = Array.from({ length: 11 }, (_, k) => 10 * k).flatMap((v) => Array(6).fill(v));
+		expect(describeTarget(numeric('t', score)).task).toBe('regression');
+		const codes = [10, 20, 40, 50].flatMap((v) => Array(6).fill(v));
+		expect(describeTarget(numeric('t', codes)).task).toBe('multiclass');
 		expect(describeTarget(numeric('t', [0, 1, 0])).classes).toEqual(['0', '1']);
 		expect(describeTarget(numeric('t', [0, 1, 2, 3, 4]), 'multiclass').task).toBe('multiclass');
 	});

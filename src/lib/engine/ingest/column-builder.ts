@@ -26,8 +26,10 @@ function detached(text: string): string {
 
 /** What inference noticed about a column beyond its type; the profile turns these into warnings. */
 export interface ColumnNotes {
-	/** Share of non-missing values that read as numbers, when the column is not numeric. */
+	/** Share of non-missing values that read as numbers, when the column is neither numeric nor yes/no. */
 	numericShare?: number;
+	/** The units of a column whose values are all numbers but in more than one unit ('' for none). */
+	mixedUnits?: string[];
 	/** Share of non-missing values that read as dates, when the column is not a date. */
 	dateShare?: number;
 	/** Values that could not be read as the forced type and became missing. */
@@ -185,8 +187,15 @@ export class ColumnBuilder {
 				missingEntry
 			});
 		const notes: ColumnNotes = {};
-		if (type !== 'numeric' && nonMissing > 0 && numericCells > 0)
+		// A 0/1 column is yes/no: that it reads as numbers says nothing.
+		if (type !== 'numeric' && type !== 'boolean' && nonMissing > 0 && numericCells > 0) {
 			notes.numericShare = numericCells / nonMissing;
+			if (numericCells === nonMissing && units.size > 1) {
+				const kinds = new Set([...units].map((u) => u ?? ''));
+				if (this.plainCount > 0) kinds.add('');
+				notes.mixedUnits = [...kinds];
+			}
+		}
 		if (type !== 'datetime' && nonMissing > 0 && dateCells > 0 && this.plainCount === 0)
 			notes.dateShare = dateCells / nonMissing;
 

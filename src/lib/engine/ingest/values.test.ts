@@ -77,6 +77,14 @@ describe('dates', () => {
 		);
 	});
 
+	it("reads ISO 8601's basic format when it has a time, and leaves bare digits to numbers", () => {
+		expect(dateFromParts(parseDateParts('20140625T000000')!, 'ymd')).toBe(utc('2014-06-25T00:00:00Z'));
+		expect(dateFromParts(parseDateParts('20240102T0304Z')!, 'ymd')).toBe(utc('2024-01-02T03:04:00Z'));
+		expect(dateFromParts(parseDateParts('20240102T030405+0200')!, 'ymd')).toBe(utc('2024-01-02T01:04:05Z'));
+		expect(parseDateParts('20140625')).toBeNull();
+		expect(dateFromParts(parseDateParts('20141325T000000')!, 'ymd')).toBeNaN();
+	});
+
 	it('reads slashed dates in the order the column decides', () => {
 		const parts = parseDateParts('01/02/2024')!;
 		expect(parts.order).toBe('ambiguous');

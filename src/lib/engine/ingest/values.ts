@@ -185,12 +185,14 @@ const ISO =
 const SLASHED =
 	/^(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$/;
 const YMD_SLASHED = /^(\d{4})\/(\d{1,2})\/(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
+/** ISO 8601's basic format with a time ("20140625T000000", "20140625T1530Z"); without the T it is a number. */
+const ISO_BASIC = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(?:(\d{2})(?:[.,](\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
 /** Splits a date-looking text into parts; the column later decides day/month order for slashed dates. */
 export function parseDateParts(raw: string): DateParts | null {
 	const s = raw.trim();
 	if (s.length < 6 || s.length > 40) return null;
-	let m = ISO.exec(s) ?? YMD_SLASHED.exec(s);
+	let m = ISO.exec(s) ?? ISO_BASIC.exec(s) ?? YMD_SLASHED.exec(s);
 	if (m) {
 		const zone = m[8];
 		let offsetMinutes: number | undefined;

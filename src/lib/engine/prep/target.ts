@@ -36,8 +36,9 @@ function orderClasses(labels: string[], numeric: boolean): string[] {
 
 /**
  * Decides the task. Text or boolean targets are classification; numbers are regression unless they have two
- * values, or are a handful of repeated whole numbers with gaps, which look like codes (1, 2, 3, 5, 7) rather
- * than counts or ratings (an unbroken run such as 0 … 9 or 3 … 9). `requested` overrides the guess.
+ * values, or are a handful of repeated whole numbers with uneven gaps, which look like codes (1, 2, 3, 5, 7)
+ * rather than counts, ratings or scores (an evenly spaced run such as 0 … 9, 3 … 9 or 0, 10 … 100).
+ * `requested` overrides the guess.
  */
 export function describeTarget(column: Column, requested: Task | 'auto' = 'auto'): TargetInfo {
 	const counts = textCounts(column);
@@ -77,8 +78,10 @@ export function describeTarget(column: Column, requested: Task | 'auto' = 'auto'
 	if (numeric) {
 		const values = labels.map(Number);
 		const whole = values.every((v) => Number.isInteger(v));
-		// An unbroken run (0, 1, 2 … or 3 … 9) reads as a count or a rating: an amount. Gaps read as codes.
-		const countLike = whole && values[values.length - 1] - values[0] === values.length - 1;
+		// An unbroken run (0, 1, 2 … or 3 … 9), or one in even steps (0, 10, 20 … 100), reads as a count, a rating
+		// or a score: an amount. Uneven gaps read as codes.
+		const step = values[1] - values[0];
+		const countLike = whole && values.every((v, i) => v === values[0] + i * step);
 		// Codes repeat: a handful of values shared by many rows (not 1, 2, 3 … one per row).
 		let rows = 0;
 		for (const c of counts.values()) rows += c;
@@ -96,7 +99,7 @@ export function describeTarget(column: Column, requested: Task | 'auto' = 'auto'
 			classes: [],
 			reason:
 				countLike && values.length <= 20
-					? 'the column holds a run of whole numbers, read as amounts (use --task multiclass if they are categories)'
+					? 'the column holds evenly spaced whole numbers, read as amounts (use --task multiclass if they are categories)'
 					: 'the column holds numbers'
 		};
 	}

@@ -75,10 +75,27 @@ describe('profile', () => {
 	it('does not cry wolf on a clean file', async () => {
 		const rows = Array.from(
 			{ length: 50 },
-			(_, i) => `${20 + (i % 30)},${['m', 'f'][i % 2]},${1000 + i * 10}`
+			(_, i) => `${20 + (i % 30)},${['m', 'f'][i % 2]},${1000 + i * 10},${i % 3 === 0 ? 1 : 0}`
 		);
-		const profile = await profileOf(['age,sex,income', ...rows].join('\n'));
+		const profile = await profileOf(['age,sex,income,member', ...rows].join('\n'));
+		expect(profile.columns[3].type).toBe('boolean');
 		expect(profile.warnings).toEqual([]);
+	});
+
+	it('says when a column mixes money, percentages and plain numbers', async () => {
+		const cells = Array.from({ length: 40 }, (_, i) => [`$${i + 10}`, `${i}%`, `${i * 3}`][i % 3]);
+		const profile = await profileOf(['amount', ...cells].join('\n'));
+		const warning = profile.warnings.find((w) => w.code === 'numbers_as_text');
+		expect(warning?.message).toBe(
+			'"amount" mixes numbers written in different ways (money, percentages, plain numbers), so Hunch treats the column as categories.'
+		);
+	});
+
+	it('reads ISO 8601 basic date-times as dates', async () => {
+		const cells = Array.from({ length: 30 }, (_, i) => `201406${String(i + 1).padStart(2, '0')}T000000`);
+		const profile = await profileOf(['sold', ...cells].join('\n'));
+		expect(profile.columns[0].type).toBe('datetime');
+		expect(profile.warnings.map((w) => w.code)).not.toContain('dates_as_text');
 	});
 
 	it('counts exact duplicate rows only', async () => {

@@ -27,7 +27,13 @@ export interface DataWarning {
 const STAND_INS = [-1, -9, -99, -999, -9999, 99, 999, 9999, 99999, 999999];
 
 function pct(share: number): string {
-	return share >= 0.995 ? '100%' : share < 0.01 ? 'under 1%' : `${Math.round(share * 100)}%`;
+	return share >= 1
+		? '100%'
+		: share >= 0.995
+			? 'over 99%'
+			: share < 0.01
+				? 'under 1%'
+				: `${Math.round(share * 100)}%`;
 }
 
 /** A value such as -1 or 999 that repeats and sits far outside where the other values are. */
@@ -135,7 +141,28 @@ export function datasetWarnings(
 				fix: `If ${stand.value} means "unknown", leave those cells empty in the file and upload it again.`
 			});
 		}
-		if (c.notes.numericShare !== undefined && c.notes.numericShare >= 0.8 && c.type !== 'identifier') {
+		const mixedUnits = c.notes.mixedUnits;
+		if (mixedUnits && c.type !== 'identifier') {
+			const kinds: Record<string, string> = {
+				currency: 'money',
+				percent: 'percentages',
+				'': 'plain numbers'
+			};
+			const named = mixedUnits.map((u) => kinds[u] ?? u).join(', ');
+			warnings.push({
+				code: 'numbers_as_text',
+				severity: 'warning',
+				column: c.name,
+				message: `"${c.name}" mixes numbers written in different ways (${named}), so Hunch treats the column as categories.`,
+				why: 'Hunch does not convert between units, and as categories the order and size of the numbers are lost.',
+				fix: 'Convert the values to one unit in the file (or split them into one column per unit) and upload it again.'
+			});
+		} else if (
+			c.notes.numericShare !== undefined &&
+			c.notes.numericShare >= 0.8 &&
+			c.notes.numericShare < 1 &&
+			c.type !== 'identifier'
+		) {
 			warnings.push({
 				code: 'numbers_as_text',
 				severity: 'warning',
