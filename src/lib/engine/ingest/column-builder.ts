@@ -187,8 +187,14 @@ export class ColumnBuilder {
 				missingEntry
 			});
 		const notes: ColumnNotes = {};
-		// A 0/1 column is yes/no: that it reads as numbers says nothing.
-		if (type !== 'numeric' && type !== 'boolean' && nonMissing > 0 && numericCells > 0) {
+		// A 0/1 column is yes/no: that it reads as numbers says nothing. Nor does it in a column of codes, where
+		// the cells that are not numbers are digits with a leading zero (0795000620 beside 7200179).
+		let zeroLedCells = 0;
+		this.distinct.forEach((d, c) => {
+			if (!missingEntry[c] && !formatted[c] && /^0\d+$/.test(d)) zeroLedCells += this.counts[c];
+		});
+		const codeLike = zeroLedCells > 0 && numericCells + zeroLedCells === nonMissing;
+		if (type !== 'numeric' && type !== 'boolean' && !codeLike && nonMissing > 0 && numericCells > 0) {
 			notes.numericShare = numericCells / nonMissing;
 			if (numericCells === nonMissing && units.size > 1) {
 				const kinds = new Set([...units].map((u) => u ?? ''));

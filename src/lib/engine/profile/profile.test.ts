@@ -66,6 +66,17 @@ describe('profile', () => {
 		}
 	});
 
+	it('reads −1 in a −1 / 0 / 1 or −1 / 1 code as a level, not a stand-in for missing', async () => {
+		const rows = Array.from(
+			{ length: 90 },
+			(_, i) => `${(i % 3) - 1},${i % 4 === 0 ? -1 : 1},${i % 9 === 0 ? -1 : 1 + (i % 50)}`
+		);
+		const profile = await profileOf(['ternary,signed,days', ...rows].join('\n'));
+		expect(codes(profile).filter((c) => c.startsWith('disguised_missing'))).toEqual([
+			'disguised_missing:days'
+		]);
+	});
+
 	it('flags a very high-cardinality category', async () => {
 		const rows = Array.from({ length: 300 }, (_, i) => `${['x y', 'z w'][i % 2]} ${i % 250},${i % 5}`);
 		const profile = await profileOf(['place,n', ...rows].join('\n'));
@@ -80,6 +91,16 @@ describe('profile', () => {
 		const profile = await profileOf(['age,sex,income,member', ...rows].join('\n'));
 		expect(profile.columns[3].type).toBe('boolean');
 		expect(profile.warnings).toEqual([]);
+	});
+
+	it('reads digits with and without leading zeros as codes, not as numbers stored as text', async () => {
+		// Parcels sold twice repeat, so the column is not all-distinct (not an ID).
+		const cells = Array.from({ length: 40 }, (_, i) =>
+			i % 5 === 0 ? `0${7200179 + (i % 20)}` : `${795000620 + (i % 20)}`
+		);
+		const profile = await profileOf(['parcel', ...cells].join('\n'));
+		expect(profile.columns[0].type).toBe('categorical');
+		expect(profile.warnings.map((w) => w.code)).not.toContain('numbers_as_text');
 	});
 
 	it('says when a column mixes money, percentages and plain numbers', async () => {

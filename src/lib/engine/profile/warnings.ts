@@ -41,6 +41,13 @@ function disguisedMissing(column: ColumnProfile, rows: number): { value: number;
 	const numeric = column.numeric;
 	if (!numeric) return null;
 	const nonMissing = rows - column.missing;
+	// A three-level code such as −1 / 0 / 1 (or −1 / 1): −1 is one of its levels, not a stand-in.
+	if (column.distinct <= 3 && numeric.frequent.length === column.distinct) {
+		const levels = numeric.frequent.map((f) => f.value).sort((a, b) => a - b);
+		const step = levels[1] - levels[0];
+		if (levels.every((v, i) => v === levels[0] + i * step) || levels[0] === -levels[levels.length - 1])
+			return null;
+	}
 	for (const { value, count } of numeric.frequent) {
 		if (!STAND_INS.includes(value) || count < Math.max(3, nonMissing * 0.005)) continue;
 		// Where the rest of the values are: the 5–95% range, widened by its own width.
