@@ -41,7 +41,7 @@ function disguisedMissing(column: ColumnProfile, rows: number): { value: number;
 	const numeric = column.numeric;
 	if (!numeric) return null;
 	const nonMissing = rows - column.missing;
-	// A three-level code such as −1 / 0 / 1 (or −1 / 1): −1 is one of its levels, not a stand-in.
+	// A two-level column, or a three-level code such as −1 / 0 / 1: −1 is one of its levels, not a stand-in.
 	if (column.distinct <= 3 && numeric.frequent.length === column.distinct) {
 		const levels = numeric.frequent.map((f) => f.value).sort((a, b) => a - b);
 		const step = levels[1] - levels[0];
