@@ -8,7 +8,8 @@ import {
 	parseFormattedNumber,
 	type DateOrder,
 	type DateParts,
-	type DecimalMark
+	type DecimalMark,
+	type ParsedNumber
 } from './values';
 
 const PLAIN = -2;
@@ -189,12 +190,12 @@ export class ColumnBuilder {
 		const notes: ColumnNotes = {};
 		// A 0/1 column is yes/no: that it reads as numbers says nothing. Nor does it in a column of codes, where
 		// the cells that are not numbers are digits with a leading zero (0795000620 beside 7200179).
-		let zeroLedCells = 0;
-		this.distinct.forEach((d, c) => {
-			if (!missingEntry[c] && !formatted[c] && /^0\d+$/.test(d)) zeroLedCells += this.counts[c];
-		});
-		const codeLike = zeroLedCells > 0 && numericCells + zeroLedCells === nonMissing;
-		if (type !== 'numeric' && type !== 'boolean' && !codeLike && nonMissing > 0 && numericCells > 0) {
+		if (
+			type !== 'numeric' &&
+			type !== 'boolean' &&
+			numericCells > 0 &&
+			!this.onlyLeadingZeroCodesBesides(numericCells, nonMissing, missingEntry, formatted)
+		) {
 			notes.numericShare = numericCells / nonMissing;
 			if (numericCells === nonMissing && units.size > 1) {
 				const kinds = new Set([...units].map((u) => u ?? ''));
@@ -215,6 +216,19 @@ export class ColumnBuilder {
 			default:
 				return this.buildStrings(type, codes, plain, missingEntry, notes);
 		}
+	}
+
+	/** Whether every non-missing cell that is not among the `numericCells` is digits with a leading zero. */
+	private onlyLeadingZeroCodesBesides(
+		numericCells: number,
+		nonMissing: number,
+		missingEntry: boolean[],
+		formatted: (ParsedNumber | null)[]
+	): boolean {
+		let zeroLed = 0;
+		for (let c = 0; c < this.distinct.length; c++)
+			if (!missingEntry[c] && !formatted[c] && /^0\d+$/.test(this.distinct[c])) zeroLed += this.counts[c];
+		return zeroLed > 0 && numericCells + zeroLed === nonMissing;
 	}
 
 	private inferType(s: {
